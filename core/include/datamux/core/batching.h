@@ -1,0 +1,46 @@
+#pragma once
+// Turns examples into batches of B groups of N instances (sdk/batch.h conventions).
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include <torch/types.h>
+
+#include "datamux/core/dataset.h"
+#include "datamux/sdk/batch.h"
+
+namespace datamux {
+
+// Pads to the longest instance in the batch, truncating at `max_length` tokens.
+Batch make_batch(const Dataset& data, const std::vector<std::int64_t>& indices,
+                 std::int64_t num_instances, std::int64_t max_length, torch::Device device);
+
+// Endless shuffled training batches; a new permutation every epoch. The final examples of
+// an epoch that do not fill a whole batch are skipped and counted.
+class TrainBatches {
+ public:
+  TrainBatches(const Dataset& data, std::int64_t groups, std::int64_t num_instances,
+               std::int64_t max_length, std::uint64_t seed, torch::Device device);
+  Batch next();
+  std::int64_t epoch() const { return epoch_; }
+  std::int64_t skipped_examples() const { return skipped_; }
+
+ private:
+  void reshuffle();
+
+  const Dataset& data_;
+  std::int64_t batch_rows_, num_instances_, max_length_;
+  torch::Device device_;
+  std::mt19937_64 random_;
+  std::vector<std::int64_t> order_;
+  std::size_t position_ = 0;
+  std::int64_t epoch_ = 0, skipped_ = 0;
+};
+
+// Every example exactly once, in order. The last group is completed with filler instances
+// whose labels are ignored, so no example is dropped from an evaluation.
+std::vector<Batch> evaluation_batches(const Dataset& data, std::int64_t groups,
+                                      std::int64_t num_instances, std::int64_t max_length,
+                                      torch::Device device);
+
+}  // namespace datamux

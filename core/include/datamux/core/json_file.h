@@ -1,0 +1,21 @@
+#pragma once
+// Reading and writing the JSON records (configs, manifests, run records).
+#include <filesystem>
+#include <string>
+
+#include <rapidjson/document.h>
+
+namespace datamux {
+
+// Parses a JSON file; a syntax error names the file, line and column.
+rapidjson::Document read_json_file(const std::filesystem::path& path);
+// Parses JSON text; `source` names it in a syntax error ("source:line:column: ...").
+rapidjson::Document parse_json(const std::string& text, const std::string& source);
+
+std::string to_json_text(const rapidjson::Value& value, bool pretty = true);
+
+// Writes to a temporary file beside `path`, then renames it over `path`, so that a reader
+// never sees a half-written record.
+void write_file_atomically(const std::filesystem::path& path, const std::string& content);
+
+}  // namespace datamux

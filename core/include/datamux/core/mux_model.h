@@ -1,0 +1,48 @@
+#pragma once
+// The assembled model: prefix -> embed -> multiplex -> encode -> demultiplex -> task head.
+#include <memory>
+
+#include <torch/nn/module.h>
+
+#include "datamux/sdk/backbone.h"
+#include "datamux/sdk/batch.h"
+#include "datamux/sdk/demultiplexer.h"
+#include "datamux/sdk/multiplexer.h"
+#include "datamux/sdk/task.h"
+
+namespace datamux {
+
+struct ModelComponents {
+  std::shared_ptr<Backbone> backbone;
+  std::shared_ptr<Multiplexer> multiplexer;
+  std::shared_ptr<Demultiplexer> demultiplexer;
+  std::shared_ptr<Task> task;
+};
+
+// Every intermediate a caller may want to inspect; tests check their shapes.
+struct ForwardResult {
+  torch::Tensor mixed_mask;    // (B, P + L) bool: a position is real in some instance of the group
+  torch::Tensor muxed_hidden;  // (B, P + L, d): the backbone's output on the mixture
+  DemuxedStates states;        // per instance, as the task asked for
+  TaskOutput task;
+  torch::Tensor loss;          // what training minimises
+};
+
+class MuxModel : public torch::nn::Module {
+ public:
+  MuxModel(ModelComponents components, std::int64_t num_instances);
+
+  ForwardResult forward(const Batch& batch);
+
+  std::int64_t num_instances() const { return num_instances_; }
+  Backbone& backbone() { return *components_.backbone; }
+  Multiplexer& multiplexer() { return *components_.multiplexer; }
+  Demultiplexer& demultiplexer() { return *components_.demultiplexer; }
+  Task& task() { return *components_.task; }
+
+ private:
+  ModelComponents components_;
+  std::int64_t num_instances_;
+};
+
+}  // namespace datamux

@@ -1,0 +1,128 @@
+#include "datamux/core/resolved_config.h"
+
+#include "datamux/core/option_binding.h"
+
+namespace datamux {
+
+OptionSchema run_schema() {
+  OptionSchema schema;
+  schema.add_int("seed", 1, "seed of every random draw (weights, data order, multiplexer)")
+      .add_string("device", "auto", "where to run: cpu, cuda, or auto (cuda when available)",
+                  {"cpu", "cuda", "auto"})
+      .add_int("threads", 0, "CPU threads for libtorch; 0 uses every core", 0);
+  return schema;
+}
+
+OptionSchema model_schema() {
+  OptionSchema schema;
+  schema.add_int("num_instances", 2, "N, the instances multiplexed into one backbone input", 1, 64)
+      .add_int("max_seq_length", 128, "longest instance in tokens; longer ones are truncated", 2)
+      .add_bool("attention_mask", true,
+                "mask padding in the backbone; false attends to pads like the reference code");
+  return schema;
+}
+
+OptionSchema data_schema() {
+  OptionSchema schema;
+  schema.add_string("source", "toy", "dataset: toy (built-in generated sentiment data)", {"toy"})
+      .add_int("train_examples", 4000, "generated training examples", 1)
+      .add_int("eval_examples", 400, "generated evaluation examples", 1)
+      .add_int("min_words", 4, "shortest generated sentence, in words", 1)
+      .add_int("max_words", 16, "longest generated sentence, in words", 1)
+      .add_int("vocab_words", 200, "ordinary words in the generated vocabulary", 10);
+  return schema;
+}
+
+OptionSchema train_schema() {
+  OptionSchema schema;
+  schema.add_int("steps", 1000, "optimizer steps", 1)
+      .add_int("batch_size", 8, "groups per step; each group holds N instances", 1)
+      .add_float("learning_rate", 5e-5, "peak learning rate of AdamW", 0.0)
+      .add_float("weight_decay", 0.01, "AdamW weight decay", 0.0)
+      .add_int("warmup_steps", 0, "steps of linear learning-rate warm-up before linear decay", 0)
+      .add_float("max_grad_norm", 1.0, "gradient clipping norm; 0 disables clipping", 0.0)
+      .add_int("log_every", 10, "steps between progress lines", 1)
+      .add_int("eval_every", 0, "steps between evaluations; 0 evaluates only at the end", 0);
+  return schema;
+}
+
+namespace {
+
+const std::set<std::string> kCoreSections = {"run", "model", "data", "train"};
+const std::set<std::string> kComponentKeys = {"plugin", "preset"};
+
+BoundSection bind_core(const ExperimentConfig& config, const std::string& name, OptionSchema schema) {
+  Options options = bind_options(name, schema, config.section(name), {}, "the core");
+  return BoundSection{name, std::move(schema), std::move(options)};
+}
+
+ComponentChoice bind_component(const ExperimentConfig& config, PluginHost& plugins,
+                               ComponentKind kind, const std::string& default_plugin) {
+  const std::string section = kind_name(kind);
+  const RawSection& raw = config.section(section);
+  std::string plugin = default_plugin;
+  if (auto it = raw.find("plugin"); it != raw.end()) {
+    if (it->second.json_type && *it->second.json_type != OptionType::kString)
+      throw Error(it->second.origin + ": " + section + ".plugin: expected a plugin name string");
+    plugin = it->second.text;
+  }
+  if (plugin.empty())
+    throw Error(config.source() + ": section '" + section +
+                "' must name its plugin (\"plugin\": \"...\"); see `datamux plugins list`");
+  const ComponentEntry& entry = plugins.require_entry(kind, plugin);
+  OptionSchema schema;
+  if (entry.declare_options) entry.declare_options(schema);
+  Options options = bind_options(section, schema, raw, entry.presets,
+                                 std::string(kind_name(kind)) + " '" + plugin + "'", kComponentKeys);
+  std::string preset;
+  if (auto it = raw.find("preset"); it != raw.end()) preset = it->second.text;
+  return ComponentChoice{kind, plugin, preset, BoundSection{section, std::move(schema), std::move(options)}};
+}
+
+}  // namespace
+
+ResolvedConfig resolve_config(const ExperimentConfig& config, PluginHost& plugins) {
+  std::vector<std::string> known(kCoreSections.begin(), kCoreSections.end());
+  for (ComponentKind kind : all_kinds()) known.push_back(kind_name(kind));
+  for (const auto& name : config.section_names()) {
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    const std::string hint = closest_name(name, known);
+    const auto& first = config.section(name);
+    const std::string origin = first.empty() ? config.source() : first.begin()->second.origin;
+    throw Error(origin + ": unknown section '" + name + "' (" +
+                (hint.empty() ? "known sections: run, model, data, train, backbone, "
+                                "multiplexer, demultiplexer, task"
+                              : "did you mean '" + hint + "'?") +
+                ")");
+  }
+  return ResolvedConfig{
+      bind_core(config, "run", run_schema()),
+      bind_core(config, "model", model_schema()),
+      bind_core(config, "data", data_schema()),
+      bind_core(config, "train", train_schema()),
+      bind_component(config, plugins, ComponentKind::kBackbone, ""),
+      bind_component(config, plugins, ComponentKind::kMultiplexer, "gaussian_hadamard"),
+      bind_component(config, plugins, ComponentKind::kDemultiplexer, "index"),
+      bind_component(config, plugins, ComponentKind::kTask, ""),
+  };
+}
+
+rapidjson::Document ResolvedConfig::to_json() const {
+  rapidjson::Document doc(rapidjson::kObjectType);
+  auto& a = doc.GetAllocator();
+  for (const BoundSection* section : {&run, &model, &data, &train})
+    doc.AddMember(rapidjson::Value(section->name.c_str(), a),
+                  options_to_json(section->schema, section->options, a), a);
+  for (const ComponentChoice* choice : {&backbone, &multiplexer, &demultiplexer, &task}) {
+    rapidjson::Value values = options_to_json(choice->section.schema, choice->section.options, a);
+    rapidjson::Value object(rapidjson::kObjectType);
+    object.AddMember("plugin", rapidjson::Value(choice->plugin.c_str(), a), a);
+    if (!choice->preset.empty())
+      object.AddMember("preset", rapidjson::Value(choice->preset.c_str(), a), a);
+    for (auto& member : values.GetObject()) object.AddMember(member.name, member.value, a);
+    doc.AddMember(rapidjson::Value(choice->section.name.c_str(), a), object, a);
+  }
+  return doc;
+}
+
+}  // namespace datamux

@@ -1,0 +1,95 @@
+#include "datamux/core/batching.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include <torch/torch.h>
+
+#include "datamux/sdk/error.h"
+
+namespace datamux {
+
+Batch make_batch(const Dataset& data, const std::vector<std::int64_t>& indices,
+                 std::int64_t num_instances, std::int64_t max_length, torch::Device device) {
+  const auto rows = static_cast<std::int64_t>(indices.size());
+  std::int64_t length = 1;
+  for (std::int64_t index : indices)
+    if (index >= 0)
+      length = std::max<std::int64_t>(length, static_cast<std::int64_t>(data.examples[index].ids.size()));
+  length = std::min(length, max_length);
+
+  auto ids = torch::full({rows, length}, data.tokens.pad, torch::kLong);
+  auto mask = torch::zeros({rows, length}, torch::kBool);
+  auto labels = torch::full({rows}, kIgnoreLabel, torch::kLong);
+  auto ids_a = ids.accessor<std::int64_t, 2>();
+  auto mask_a = mask.accessor<bool, 2>();
+  auto labels_a = labels.accessor<std::int64_t, 1>();
+  for (std::int64_t row = 0; row < rows; ++row) {
+    const std::int64_t index = indices[row];
+    if (index < 0) {  // filler instance: a lone bos, label ignored
+      ids_a[row][0] = data.tokens.bos;
+      mask_a[row][0] = true;
+      continue;
+    }
+    const Example& example = data.examples[index];
+    const auto count = std::min<std::int64_t>(length, static_cast<std::int64_t>(example.ids.size()));
+    for (std::int64_t t = 0; t < count; ++t) {
+      ids_a[row][t] = example.ids[t];
+      mask_a[row][t] = true;
+    }
+    labels_a[row] = example.label;
+  }
+  return Batch{ids.to(device), mask.to(device), labels.to(device), num_instances};
+}
+
+TrainBatches::TrainBatches(const Dataset& data, std::int64_t groups, std::int64_t num_instances,
+                           std::int64_t max_length, std::uint64_t seed, torch::Device device)
+    : data_(data),
+      batch_rows_(groups * num_instances),
+      num_instances_(num_instances),
+      max_length_(max_length),
+      device_(device),
+      random_(seed) {
+  if (static_cast<std::int64_t>(data.examples.size()) < batch_rows_)
+    throw Error("the training set has " + std::to_string(data.examples.size()) +
+                " examples, fewer than one batch of " + std::to_string(batch_rows_) +
+                " (train.batch_size x model.num_instances)");
+  reshuffle();
+}
+
+void TrainBatches::reshuffle() {
+  order_.resize(data_.examples.size());
+  std::iota(order_.begin(), order_.end(), 0);
+  std::shuffle(order_.begin(), order_.end(), random_);
+  position_ = 0;
+}
+
+Batch TrainBatches::next() {
+  if (position_ + batch_rows_ > order_.size()) {
+    skipped_ += static_cast<std::int64_t>(order_.size() - position_);
+    ++epoch_;
+    reshuffle();
+  }
+  std::vector<std::int64_t> indices(order_.begin() + position_,
+                                    order_.begin() + position_ + batch_rows_);
+  position_ += batch_rows_;
+  return make_batch(data_, indices, num_instances_, max_length_, device_);
+}
+
+std::vector<Batch> evaluation_batches(const Dataset& data, std::int64_t groups,
+                                      std::int64_t num_instances, std::int64_t max_length,
+                                      torch::Device device) {
+  std::vector<Batch> batches;
+  const auto total = static_cast<std::int64_t>(data.examples.size());
+  const std::int64_t rows = groups * num_instances;
+  for (std::int64_t start = 0; start < total; start += rows) {
+    const std::int64_t real = std::min(rows, total - start);
+    const std::int64_t padded = (real + num_instances - 1) / num_instances * num_instances;
+    std::vector<std::int64_t> indices(padded, -1);
+    std::iota(indices.begin(), indices.begin() + real, start);
+    batches.push_back(make_batch(data, indices, num_instances, max_length, device));
+  }
+  return batches;
+}
+
+}  // namespace datamux

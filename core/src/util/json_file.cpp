@@ -1,0 +1,76 @@
+#include "datamux/core/json_file.h"
+
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <unistd.h>
+
+#include "datamux/sdk/error.h"
+
+namespace datamux {
+
+rapidjson::Document read_json_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path.string() + ": cannot open file");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return parse_json(text, path.string());
+}
+
+rapidjson::Document parse_json(const std::string& text, const std::string& source) {
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag>(text.c_str(),
+                                                                                  text.size());
+  if (doc.HasParseError()) {
+    const std::size_t offset = doc.GetErrorOffset();
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    throw Error(source + ":" + std::to_string(line) + ":" + std::to_string(column) +
+                ": invalid JSON: " + rapidjson::GetParseError_En(doc.GetParseError()));
+  }
+  return doc;
+}
+
+std::string to_json_text(const rapidjson::Value& value, bool pretty) {
+  rapidjson::StringBuffer buffer;
+  if (pretty) {
+    rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
+    writer.SetIndent(' ', 2);
+    value.Accept(writer);
+  } else {
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    value.Accept(writer);
+  }
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+void write_file_atomically(const std::filesystem::path& path, const std::string& content) {
+  const std::filesystem::path temporary =
+      path.string() + ".tmp." + std::to_string(static_cast<long>(::getpid()));
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error(temporary.string() + ": cannot create file");
+    out << content;
+    out.flush();
+    if (!out) throw Error(temporary.string() + ": write failed");
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) {
+    std::filesystem::remove(temporary);
+    throw Error(path.string() + ": cannot replace file: " + error.message());
+  }
+}
+
+}  // namespace datamux

@@ -1,0 +1,39 @@
+#pragma once
+// A RoBERTa-style encoder trained from scratch, split into the two halves DataMUX needs:
+// per-instance embedding, and encoding of the multiplexed mixture.
+#include <cstdint>
+#include <vector>
+
+#include <torch/nn/modules/container/modulelist.h>
+#include <torch/nn/modules/dropout.h>
+#include <torch/nn/modules/embedding.h>
+#include <torch/nn/modules/normalization.h>
+
+#include "config.h"
+#include "datamux/sdk/backbone.h"
+#include "encoder_layer.h"
+
+namespace datamux::plugins::roberta {
+
+class RobertaBackbone : public Backbone {
+ public:
+  explicit RobertaBackbone(const RobertaConfig& config);
+
+  std::int64_t hidden_size() const override { return config_.hidden_size; }
+  torch::Tensor embed(const torch::Tensor& input_ids) override;
+  torch::Tensor encode(const torch::Tensor& mixed, const torch::Tensor& mask) override;
+
+ private:
+  // BERT/RoBERTa initialisation, drawn from this component's own seed.
+  void reset_parameters();
+
+  RobertaConfig config_;
+  torch::nn::Embedding word_embeddings_{nullptr};
+  torch::nn::Embedding position_embeddings_{nullptr};
+  torch::nn::LayerNorm embed_norm_{nullptr};
+  torch::nn::Dropout embed_dropout_{nullptr};
+  torch::nn::ModuleList layer_list_{nullptr};  // owns the layers, names them layers.<i>
+  std::vector<EncoderLayer> layers_;           // the same layers, typed for forward()
+};
+
+}  // namespace datamux::plugins::roberta

@@ -1,0 +1,45 @@
+// Options and registration of the "gaussian_hadamard" multiplexer.
+#include <memory>
+#include <string>
+
+#include "datamux/sdk/sdk.h"
+#include "gaussian_hadamard.h"
+
+namespace datamux::plugins::gaussian_hadamard {
+namespace {
+
+void declare_options(OptionSchema& schema) {
+  // Bounds are inclusive, so a tiny positive minimum stands for "norm > 0".
+  schema
+      .add_float("norm", 20.0, "L2 norm of each instance's vector phi_i (20 in the reference)",
+                 1e-12)
+      .add_bool("learnable", false, "train phi instead of keeping it fixed");
+}
+
+std::shared_ptr<Multiplexer> create(const Options& options, const ModelContext& ctx) {
+  if (ctx.num_instances < 1)
+    throw Error("gaussian_hadamard: num_instances is " + std::to_string(ctx.num_instances) +
+                "; it must be at least 1");
+  if (ctx.hidden_size < 1)
+    throw Error("gaussian_hadamard: the backbone's hidden size is unknown (" +
+                std::to_string(ctx.hidden_size) + ")");
+  return std::make_shared<GaussianHadamard>(ctx.num_instances, ctx.hidden_size,
+                                            options.get_float("norm"),
+                                            options.get_bool("learnable"), ctx.seed);
+}
+
+}  // namespace
+
+void register_components(Registrar& registrar) {
+  ComponentSpec<Multiplexer> spec;
+  spec.name = "gaussian_hadamard";
+  spec.help = "scale instance i by a fixed Gaussian vector phi_i and average the group";
+  spec.declare_options = declare_options;
+  spec.create = create;
+  registrar.add_multiplexer(std::move(spec));
+}
+
+}  // namespace datamux::plugins::gaussian_hadamard
+
+DATAMUX_PLUGIN("gaussian_hadamard", "0.1.0",
+               datamux::plugins::gaussian_hadamard::register_components)

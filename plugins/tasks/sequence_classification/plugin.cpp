@@ -1,0 +1,41 @@
+// Options and registration of the "sequence_classification" task.
+#include <memory>
+#include <string>
+
+#include "datamux/sdk/sdk.h"
+#include "sequence_classification.h"
+
+namespace datamux::plugins::sequence_classification {
+namespace {
+
+void declare_options(OptionSchema& schema) {
+  schema.add_float("classifier_dropout", 0.1, "dropout before each layer of the head", 0.0, 1.0);
+}
+
+std::shared_ptr<Task> create(const Options& options, const ModelContext& ctx) {
+  if (ctx.num_labels < 2)
+    throw Error("sequence_classification: the training data has " +
+                std::to_string(ctx.num_labels) + " label(s); at least 2 are needed");
+  if (ctx.hidden_size < 1)
+    throw Error("sequence_classification: the backbone's hidden size is unknown (" +
+                std::to_string(ctx.hidden_size) + ")");
+  return std::make_shared<SequenceClassification>(ctx.hidden_size, ctx.num_labels,
+                                                  options.get_float("classifier_dropout"),
+                                                  ctx.seed);
+}
+
+}  // namespace
+
+void register_components(Registrar& registrar) {
+  ComponentSpec<Task> spec;
+  spec.name = "sequence_classification";
+  spec.help = "one label per instance; RoBERTa classification head; accuracy";
+  spec.declare_options = declare_options;
+  spec.create = create;
+  registrar.add_task(std::move(spec));
+}
+
+}  // namespace datamux::plugins::sequence_classification
+
+DATAMUX_PLUGIN("sequence_classification", "0.1.0",
+               datamux::plugins::sequence_classification::register_components)

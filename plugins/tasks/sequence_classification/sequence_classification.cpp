@@ -1,0 +1,85 @@
+#include "sequence_classification.h"
+
+#include <string>
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/types.h>
+#include <torch/utils.h>
+
+#include "datamux/sdk/error.h"
+
+namespace datamux::plugins::sequence_classification {
+namespace {
+
+std::string shape_text(const torch::Tensor& t) {
+  std::string text = "(";
+  for (int64_t i = 0; i < t.dim(); ++i) text += (i ? ", " : "") + std::to_string(t.size(i));
+  return text + ")";
+}
+
+}  // namespace
+
+SequenceClassification::SequenceClassification(std::int64_t hidden_size, std::int64_t num_labels,
+                                               double classifier_dropout, std::uint64_t seed)
+    : hidden_size_(hidden_size), num_labels_(num_labels) {
+  dropout_ = register_module("dropout", torch::nn::Dropout(classifier_dropout));
+  dense_ = register_module("dense", torch::nn::Linear(hidden_size, hidden_size));
+  out_proj_ = register_module("out_proj", torch::nn::Linear(hidden_size, num_labels));
+  // Normal(0, 0.02) weights and zero biases as in RoBERTa, from this component's own seed.
+  torch::NoGradGuard no_grad;
+  auto gen = at::detail::createCPUGenerator(seed);
+  for (auto* linear : {dense_.get(), out_proj_.get()}) {
+    linear->weight.normal_(0.0, 0.02, gen);
+    linear->bias.zero_();
+  }
+}
+
+TaskOutput SequenceClassification::forward(const DemuxedStates& states, const Batch& batch) {
+  const auto& x = states.sentence;
+  if (!x.defined() || x.dim() != 2 || x.size(1) != hidden_size_)
+    throw Error("sequence_classification: expected (rows, " + std::to_string(hidden_size_) +
+                ") sentence states, got " + (x.defined() ? shape_text(x) : "none"));
+  TaskOutput out;
+  auto h = torch::tanh(dense_->forward(dropout_->forward(x)));
+  out.logits = out_proj_->forward(dropout_->forward(h));
+  if (!batch.labels.defined()) return out;  // prediction only
+
+  const auto labels = batch.labels.to(out.logits.device(), torch::kLong).reshape({-1});
+  if (labels.size(0) != out.logits.size(0))
+    throw Error("sequence_classification: " + std::to_string(labels.size(0)) + " labels for " +
+                std::to_string(out.logits.size(0)) + " instances");
+  // Summed loss over the counted rows, divided without a host sync; a batch whose labels are
+  // all ignored yields 0 instead of cross_entropy's 0/0 = NaN.
+  namespace F = torch::nn::functional;
+  auto summed = F::cross_entropy(
+      out.logits, labels,
+      F::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel).reduction(torch::kSum));
+  auto counted = labels.ne(kIgnoreLabel).sum().clamp_min(1).to(summed.scalar_type());
+  out.loss = summed / counted;
+  return out;
+}
+
+std::unique_ptr<Metric> SequenceClassification::make_metric() const {
+  return std::make_unique<AccuracyMetric>();
+}
+
+void AccuracyMetric::update(const torch::Tensor& logits, const Batch& batch) {
+  if (!batch.labels.defined()) return;
+  torch::NoGradGuard no_grad;
+  auto predictions = logits.argmax(-1).reshape({-1}).to(torch::kCPU);
+  auto labels = batch.labels.reshape({-1}).to(torch::kCPU, torch::kLong);
+  if (labels.size(0) != predictions.size(0))
+    throw Error("sequence_classification: " + std::to_string(labels.size(0)) + " labels for " +
+                std::to_string(predictions.size(0)) + " predictions");
+  auto counted = labels.ne(kIgnoreLabel);
+  correct_ += predictions.eq(labels).logical_and(counted).sum().item<std::int64_t>();
+  count_ += counted.sum().item<std::int64_t>();
+}
+
+MetricValues AccuracyMetric::compute() const {
+  const double accuracy = count_ > 0 ? static_cast<double>(correct_) / count_ : 0.0;
+  return {{"accuracy", accuracy}, {"examples", static_cast<double>(count_)}};
+}
+
+}  // namespace datamux::plugins::sequence_classification

@@ -1,0 +1,21 @@
+#pragma once
+// One function per `datamux` subcommand; each takes the arguments after its name and returns
+// the exit status. Usage errors throw UsageError (exit 2), other failures datamux::Error (exit 1).
+#include <string>
+#include <vector>
+
+#include "datamux/sdk/error.h"
+
+namespace datamux::cli {
+
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
+
+using Arguments = std::vector<std::string>;
+
+int plugins_command(const Arguments& args);
+int train_command(const Arguments& args);
+
+}  // namespace datamux::cli

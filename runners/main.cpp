@@ -1,0 +1,53 @@
+// `datamux`: the command line. It parses arguments and calls the core; no logic lives here
+// that a program embedding the core would also need.
+#include <c10/util/Exception.h>
+
+#include <iostream>
+
+#include "commands.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: datamux <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  plugins list                     every backbone, multiplexer, demultiplexer and task found\n"
+    "  plugins describe NAME            a component's options, types, defaults and presets\n"
+    "  train --config FILE --out DIR    train a model; --set section.key=value overrides the config\n"
+    "\n"
+    "Run `datamux <command> --help` for a command's options.";
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace datamux::cli;
+  const Arguments args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "-h" || args[0] == "--help") {
+    std::cout << kUsage << std::endl;
+    return args.empty() ? 2 : 0;
+  }
+  const std::string command = args[0];
+  const Arguments rest(args.begin() + 1, args.end());
+  try {
+    if (command == "plugins") return plugins_command(rest);
+    if (command == "train") return train_command(rest);
+    if (command == "--version") {
+      std::cout << "datamux " DATAMUX_VERSION << std::endl;
+      return 0;
+    }
+    throw UsageError("unknown command '" + command + "' (see datamux --help)");
+  } catch (const UsageError& error) {
+    std::cerr << "datamux: error: " << error.what() << std::endl;
+    return 2;
+  } catch (const c10::Error& error) {
+    std::cerr << "datamux: error: libtorch: " << first_line(error.what_without_backtrace())
+              << std::endl;
+    return 1;
+  } catch (const std::exception& error) {
+    std::cerr << "datamux: error: " << first_line(error.what()) << std::endl;
+    return 1;
+  }
+}

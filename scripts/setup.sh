@@ -1,0 +1,43 @@
+# Shared by scripts/demo and scripts/test (sourced, not run): installs the Debian packages the
+# build needs when they are missing, then configures and builds into $DATAMUX_BUILD_DIR.
+#
+# Environment:
+#   DATAMUX_BUILD_DIR   build directory (default: build)
+#   CMAKE_PREFIX_PATH   where to find another libtorch, e.g. a CUDA one from a PyTorch install
+#   DATAMUX_JOBS        parallel build jobs (default: number of cores)
+set -euo pipefail
+
+DATAMUX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DATAMUX_BUILD_DIR=${DATAMUX_BUILD_DIR:-$DATAMUX_ROOT/build}
+DATAMUX_JOBS=${DATAMUX_JOBS:-$(nproc)}
+
+# libopenblas0-pthread matters: Debian's libtorch on the reference BLAS is ~25x slower.
+DATAMUX_PACKAGES=(g++ cmake ninja-build libtorch-dev libboost-dev libboost-program-options-dev
+  rapidjson-dev libcxxopts-dev libgtest-dev libsentencepiece-dev libopenblas0-pthread)
+
+datamux_install_packages() {
+  local missing=()
+  for package in "${DATAMUX_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+      missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "datamux: missing Debian packages: ${missing[*]}" >&2
+    echo "datamux: install them as root: apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "datamux: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+datamux_build() {
+  cmake -S "$DATAMUX_ROOT" -B "$DATAMUX_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    ${CMAKE_PREFIX_PATH:+-DCMAKE_PREFIX_PATH="$CMAKE_PREFIX_PATH"} >/dev/null
+  cmake --build "$DATAMUX_BUILD_DIR" -j "$DATAMUX_JOBS"
+}
+
+datamux_install_packages
+datamux_build

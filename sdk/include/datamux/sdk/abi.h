@@ -1,0 +1,22 @@
+#pragma once
+// What a plugin and the core must agree on before any C++ object crosses between them.
+// kPluginAbi changes whenever an SDK interface or PluginInfo changes layout; the build key
+// captures everything else that makes C++ objects incompatible (libtorch, libstdc++ ABI,
+// compiler, language standard).
+#include <cstdint>
+#include <torch/version.h>
+
+namespace datamux {
+
+constexpr std::uint32_t kPluginAbi = 1;
+
+#define DATAMUX_STRINGIFY_(x) #x
+#define DATAMUX_STRINGIFY(x) DATAMUX_STRINGIFY_(x)
+
+// Evaluated in the translation unit that uses it, so the core and each plugin embed their own.
+#define DATAMUX_BUILD_KEY                                                             \
+  "torch-" DATAMUX_STRINGIFY(TORCH_VERSION_MAJOR) "." DATAMUX_STRINGIFY(             \
+      TORCH_VERSION_MINOR) ";cxx11abi-" DATAMUX_STRINGIFY(_GLIBCXX_USE_CXX11_ABI)     \
+      ";gcc-" DATAMUX_STRINGIFY(__GNUC__) ";cxx-" DATAMUX_STRINGIFY(__cplusplus)
+
+}  // namespace datamux

@@ -1,0 +1,18 @@
+#pragma once
+// A multiplexer mixes the N embedded instances of each group into one input.
+#include <torch/nn/module.h>
+
+#include "datamux/sdk/visibility.h"
+
+namespace datamux {
+
+class DATAMUX_API Multiplexer : public torch::nn::Module {
+ public:
+  ~Multiplexer() override = default;
+
+  // (B*N, L', d) -> (B, L', d). Fixed (non-learnable) parameters must be buffers so that they
+  // are saved with the model but never trained.
+  virtual torch::Tensor mix(const torch::Tensor& embedded) = 0;
+};
+
+}  // namespace datamux

@@ -1,0 +1,48 @@
+#pragma once
+// A task owns a head on the demultiplexed states, its loss and its metrics.
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <torch/nn/module.h>
+
+#include "datamux/sdk/batch.h"
+#include "datamux/sdk/visibility.h"
+
+namespace datamux {
+
+enum class Granularity { kSentence, kToken };
+
+struct TaskOutput {
+  torch::Tensor logits;  // (B*N, C) sentence tasks, (B*N, L, C) token tasks
+  torch::Tensor loss;    // scalar
+};
+
+// Named metric values, in the order a report should show them.
+using MetricValues = std::vector<std::pair<std::string, double>>;
+
+// Accumulates predictions over an evaluation set.
+class DATAMUX_API Metric {
+ public:
+  virtual ~Metric() = default;
+  virtual void update(const torch::Tensor& logits, const Batch& batch) = 0;
+  virtual MetricValues compute() const = 0;
+};
+
+class DATAMUX_API Task : public torch::nn::Module {
+ public:
+  ~Task() override = default;
+
+  // Which demultiplexed state the head reads.
+  virtual Granularity granularity() const = 0;
+
+  virtual TaskOutput forward(const DemuxedStates& states, const Batch& batch) = 0;
+
+  virtual std::unique_ptr<Metric> make_metric() const = 0;
+
+  // The metric that selects the best checkpoint, higher is better (e.g. "accuracy").
+  virtual std::string primary_metric() const = 0;
+};
+
+}  // namespace datamux

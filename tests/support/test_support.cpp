@@ -1,0 +1,91 @@
+#include "test_support.h"
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <random>
+
+#include <sys/wait.h>
+#include <torch/torch.h>
+
+#include "datamux/core/plugin_search_path.h"
+
+namespace datamux::test {
+
+std::filesystem::path fixture_dir(const std::string& name) {
+  return std::filesystem::path(DATAMUX_TEST_FIXTURE_DIR) / name;
+}
+
+std::filesystem::path datamux_binary() { return DATAMUX_TEST_BINARY; }
+
+ScratchDir::ScratchDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "datamux-test-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+std::filesystem::path ScratchDir::write(const std::string& name, const std::string& content) const {
+  const auto file = path_ / name;
+  std::ofstream(file, std::ios::binary) << content;
+  return file;
+}
+
+std::string tiny_config(std::int64_t n, const std::string& extra) {
+  std::string config = R"({
+    "run": {"seed": 3, "device": "cpu"},
+    "model": {"num_instances": )" + std::to_string(n) + R"(, "max_seq_length": 24},
+    "backbone": {"plugin": "roberta", "preset": "roberta-tiny"},
+    "multiplexer": {"plugin": "gaussian_hadamard"},
+    "demultiplexer": {"plugin": "index"},
+    "task": {"plugin": "sequence_classification"})";
+  if (!extra.empty()) config += ",\n" + extra;
+  return config + "\n}";
+}
+
+BuiltModel build_from_config(const std::string& config_json, std::int64_t vocab_size,
+                             std::int64_t num_labels) {
+  auto plugins = std::make_unique<PluginHost>(plugin_search_path({}));
+  ResolvedConfig config =
+      resolve_config(ExperimentConfig::from_json_text(config_json, "<test config>"), *plugins);
+  DataShape shape;
+  shape.vocab_size = vocab_size;
+  shape.num_labels = num_labels;
+  auto model = build_model(config, *plugins, shape);
+  return BuiltModel{std::move(plugins), std::move(config), std::move(model)};
+}
+
+Batch random_batch(std::int64_t groups, std::int64_t n, std::int64_t length,
+                   std::int64_t vocab_size, std::int64_t num_labels, std::uint64_t seed) {
+  const SpecialTokens tokens;
+  auto generator = at::detail::createCPUGenerator(seed);
+  const std::int64_t rows = groups * n;
+  auto ids = torch::randint(tokens.first_ordinary(), vocab_size, {rows, length}, generator,
+                            torch::kLong);
+  auto mask = torch::ones({rows, length}, torch::kBool);
+  for (std::int64_t row = 1; row < rows; row += 2) {  // every other instance is shorter
+    const std::int64_t keep = std::max<std::int64_t>(1, length - 1 - row % length);
+    mask[row].slice(0, keep).fill_(false);
+    ids[row].slice(0, keep).fill_(tokens.pad);
+  }
+  auto labels = torch::randint(0, num_labels, {rows}, generator, torch::kLong);
+  return Batch{ids, mask, labels, n};
+}
+
+CommandResult run_datamux(const std::string& arguments) {
+  const std::string command = datamux_binary().string() + " " + arguments + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) throw std::runtime_error("popen failed");
+  std::string out;
+  std::array<char, 4096> buffer{};
+  std::size_t count;
+  while ((count = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), count);
+  const int status = ::pclose(pipe);
+  return CommandResult{WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+}  // namespace datamux::test

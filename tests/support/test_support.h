@@ -1,0 +1,56 @@
+#pragma once
+// Shared helpers for the test suite: paths of what the build produced, scratch directories,
+// and a model assembled from an inline config through the real plugins.
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "datamux/core/model_builder.h"
+#include "datamux/core/plugin_host.h"
+#include "datamux/core/resolved_config.h"
+
+namespace datamux::test {
+
+std::filesystem::path fixture_dir(const std::string& name);  // one broken plugin per directory
+std::filesystem::path datamux_binary();
+
+// A fresh empty directory under the system temp dir, removed when the object dies.
+class ScratchDir {
+ public:
+  ScratchDir();
+  ~ScratchDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path write(const std::string& name, const std::string& content) const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A config for the tiny RoBERTa preset on the toy task with `n` instances; `extra` is
+// spliced into the top-level JSON object (e.g. R"("train": {"steps": 5})").
+std::string tiny_config(std::int64_t n, const std::string& extra = "");
+
+struct BuiltModel {
+  std::unique_ptr<PluginHost> plugins;
+  ResolvedConfig config;
+  std::shared_ptr<MuxModel> model;
+};
+
+// Resolves `config_json` against the built plugins and assembles the model for a vocabulary
+// of `vocab_size` ids and `num_labels` labels.
+BuiltModel build_from_config(const std::string& config_json, std::int64_t vocab_size = 100,
+                             std::int64_t num_labels = 2);
+
+// Random batch of `groups` x `n` instances of length `length` with some right padding.
+Batch random_batch(std::int64_t groups, std::int64_t n, std::int64_t length,
+                   std::int64_t vocab_size, std::int64_t num_labels, std::uint64_t seed);
+
+struct CommandResult {
+  int exit_code;
+  std::string out;  // stdout and stderr together
+};
+// Runs the datamux binary with `arguments` (shell-quoted by the caller where needed).
+CommandResult run_datamux(const std::string& arguments);
+
+}  // namespace datamux::test
