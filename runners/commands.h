@@ -17,5 +17,6 @@ using Arguments = std::vector<std::string>;
 
 int plugins_command(const Arguments& args);
 int train_command(const Arguments& args);
+int eval_command(const Arguments& args);
 
 }  // namespace datamux::cli

@@ -15,6 +15,7 @@ constexpr const char* kUsage =
     "  plugins list                     every backbone, multiplexer, demultiplexer and task found\n"
     "  plugins describe NAME            a component's options, types, defaults and presets\n"
     "  train --config FILE --out DIR    train a model; --set section.key=value overrides the config\n"
+    "  eval --run DIR                   evaluate a trained run again (--logits FILE saves logits)\n"
     "\n"
     "Run `datamux <command> --help` for a command's options.";
 
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "plugins") return plugins_command(rest);
     if (command == "train") return train_command(rest);
+    if (command == "eval") return eval_command(rest);
     if (command == "--version") {
       std::cout << "datamux " DATAMUX_VERSION << std::endl;
       return 0;

@@ -113,10 +113,31 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"SetWithoutEquals", test::tiny_config(2), "--set train.steps",
                  "expected section.key=value"},
         BadInput{"UnknownPlugin", R"({"backbone": {"plugin": "bert"}, "task": {"plugin": "x"}})", "",
-                 "unknown backbone 'bert' (available: roberta"},
+                 "unknown backbone 'bert' (available: albert, lstm, roberta"},
         BadInput{"CudaWithoutGpu", test::tiny_config(2), "--set run.device=cuda",
                  "run.device: 'cuda' was asked for"}),
     [](const ::testing::TestParamInfo<BadInput>& info) { return info.param.name; });
+
+TEST(Cli, SameBinaryTrainsEveryBackboneFromConfigsDifferingOnlyInItsName) {
+  test::ScratchDir dir;
+  for (const char* backbone : {"roberta", "albert", "lstm"}) {
+    const auto config = dir.write(std::string(backbone) + ".json", R"({
+      "run": {"device": "cpu"},
+      "model": {"num_instances": 2, "max_seq_length": 16},
+      "data": {"train_examples": 64, "eval_examples": 16},
+      "backbone": {"plugin": ")" + std::string(backbone) + R"(", "preset": "tiny"},
+      "task": {"plugin": "sequence_classification"},
+      "train": {"steps": 3, "batch_size": 4}})");
+    const auto out = dir.path() / backbone;
+    const auto result =
+        test::run_datamux("train --config " + config.string() + " --out " + out.string());
+    ASSERT_EQ(result.exit_code, 0) << backbone << ": " << result.out;
+    const auto resolved = read_json_file(out / "config.json");
+    EXPECT_STREQ(resolved["backbone"]["plugin"].GetString(), backbone);
+    EXPECT_EQ(resolved["backbone"]["preset"].GetString(), std::string(backbone) + "-tiny");
+    EXPECT_STREQ(read_json_file(out / "run.json")["status"].GetString(), "complete");
+  }
+}
 
 TEST(Cli, RefusesToOverwriteARun) {
   test::ScratchDir dir;

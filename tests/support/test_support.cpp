@@ -35,17 +35,25 @@ std::filesystem::path ScratchDir::write(const std::string& name, const std::stri
   return file;
 }
 
-std::string tiny_config(std::int64_t n, const std::string& extra) {
+std::string model_config(const ModelChoice& choice, const std::string& extra) {
   std::string config = R"({
-    "run": {"seed": 3, "device": "cpu"},
-    "model": {"num_instances": )" + std::to_string(n) + R"(, "max_seq_length": 24},
-    "backbone": {"plugin": "roberta", "preset": "roberta-tiny"},
-    "multiplexer": {"plugin": "gaussian_hadamard"},
-    "demultiplexer": {"plugin": "index"},
+    "run": {"seed": )" + std::to_string(choice.seed) + R"(, "device": ")" + choice.device + R"("},
+    "model": {"num_instances": )" + std::to_string(choice.n) + R"(, "max_seq_length": 24},
+    "backbone": {"plugin": ")" + choice.backbone + R"(", "preset": ")" + choice.backbone + R"(-tiny"},
+    "multiplexer": {"plugin": ")" + choice.multiplexer + R"("},
+    "demultiplexer": {"plugin": ")" + choice.demultiplexer + R"("},
     "task": {"plugin": "sequence_classification"})";
   if (!extra.empty()) config += ",\n" + extra;
   return config + "\n}";
 }
+
+std::string tiny_config(std::int64_t n, const std::string& extra) {
+  ModelChoice choice;
+  choice.n = n;
+  return model_config(choice, extra);
+}
+
+bool cuda_available() { return torch::cuda::is_available(); }
 
 BuiltModel build_from_config(const std::string& config_json, std::int64_t vocab_size,
                              std::int64_t num_labels) {

@@ -27,9 +27,24 @@ class ScratchDir {
   std::filesystem::path path_;
 };
 
-// A config for the tiny RoBERTa preset on the toy task with `n` instances; `extra` is
-// spliced into the top-level JSON object (e.g. R"("train": {"steps": 5})").
+// One model of the method: which components, how many instances, which seed and device.
+struct ModelChoice {
+  std::string backbone = "roberta";  // its "<backbone>-tiny" preset is used
+  std::string multiplexer = "gaussian_hadamard";
+  std::string demultiplexer = "index";
+  std::int64_t n = 2;
+  std::int64_t seed = 3;
+  std::string device = "cpu";
+};
+
+// A config for `choice` on the toy task; `extra` is spliced into the top-level JSON object
+// (e.g. R"("train": {"steps": 5})").
+std::string model_config(const ModelChoice& choice, const std::string& extra = "");
+
+// model_config for the tiny RoBERTa preset with `n` instances.
 std::string tiny_config(std::int64_t n, const std::string& extra = "");
+
+bool cuda_available();
 
 struct BuiltModel {
   std::unique_ptr<PluginHost> plugins;

@@ -1,5 +1,7 @@
 #include "datamux/core/resolved_config.h"
 
+#include <algorithm>
+
 #include "datamux/core/option_binding.h"
 
 namespace datamux {
@@ -9,7 +11,8 @@ OptionSchema run_schema() {
   schema.add_int("seed", 1, "seed of every random draw (weights, data order, multiplexer)")
       .add_string("device", "auto", "where to run: cpu, cuda, or auto (cuda when available)",
                   {"cpu", "cuda", "auto"})
-      .add_int("threads", 0, "CPU threads for libtorch; 0 uses every core", 0);
+      .add_int("threads", 0, "CPU threads for libtorch; 0 uses every core", 0)
+      .add_string("precision", "fp32", "fp32, or bf16 autocast on CUDA", {"fp32", "bf16"});
   return schema;
 }
 
@@ -72,10 +75,21 @@ ComponentChoice bind_component(const ExperimentConfig& config, PluginHost& plugi
   const ComponentEntry& entry = plugins.require_entry(kind, plugin);
   OptionSchema schema;
   if (entry.declare_options) entry.declare_options(schema);
-  Options options = bind_options(section, schema, raw, entry.presets,
+  // "preset": "tiny" means "<plugin>-tiny" when the plugin has no preset named "tiny", so one
+  // sweep config can pick the same size class for every backbone.
+  RawSection values = raw;
+  if (auto it = values.find("preset"); it != values.end()) {
+    auto named = [&](const std::string& name) {
+      return std::any_of(entry.presets.begin(), entry.presets.end(),
+                         [&](const Preset& p) { return p.name == name; });
+    };
+    if (!named(it->second.text) && named(plugin + "-" + it->second.text))
+      it->second.text = plugin + "-" + it->second.text;
+  }
+  Options options = bind_options(section, schema, values, entry.presets,
                                  std::string(kind_name(kind)) + " '" + plugin + "'", kComponentKeys);
   std::string preset;
-  if (auto it = raw.find("preset"); it != raw.end()) preset = it->second.text;
+  if (auto it = values.find("preset"); it != values.end()) preset = it->second.text;
   return ComponentChoice{kind, plugin, preset, BoundSection{section, std::move(schema), std::move(options)}};
 }
 

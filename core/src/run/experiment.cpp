@@ -6,13 +6,11 @@
 #include <torch/torch.h>
 #include <unistd.h>
 
-#include "datamux/core/device.h"
+#include "datamux/core/checkpoint.h"
 #include "datamux/core/json_file.h"
-#include "datamux/core/model_builder.h"
-#include "datamux/core/plugin_search_path.h"
+#include "datamux/core/precision.h"
 #include "datamux/core/run_directory.h"
-#include "datamux/core/toy_data.h"
-#include "datamux/core/trainer.h"
+#include "prepared_experiment.h"
 
 namespace datamux {
 namespace {
@@ -54,42 +52,17 @@ rapidjson::Value environment_json(const torch::Device& device, Allocator& a) {
   return env;
 }
 
-Dataset load_training_data(const Options& data, std::uint64_t seed, bool evaluation) {
-  ToyDataOptions options;
-  options.examples = data.get_int(evaluation ? "eval_examples" : "train_examples");
-  options.min_words = data.get_int("min_words");
-  options.max_words = data.get_int("max_words");
-  options.vocab_words = data.get_int("vocab_words");
-  // Distinct streams for the two splits, both fixed by the run seed.
-  return generate_toy_sentiment(options, seed * 2 + (evaluation ? 1 : 0));
-}
-
-void save_model(MuxModel& model, const std::filesystem::path& path) {
-  const auto temporary = path.string() + ".tmp";
-  torch::serialize::OutputArchive archive;
-  model.save(archive);
-  archive.save_to(temporary);
-  std::filesystem::rename(temporary, path);
-}
-
 }  // namespace
 
 void train_experiment(const TrainRequest& request, std::ostream& progress) {
   ExperimentConfig raw = ExperimentConfig::from_file(request.config);
   for (const auto& assignment : request.overrides) raw.set(assignment);
-  PluginHost plugins(plugin_search_path(request.plugin_paths));
-  const ResolvedConfig config = resolve_config(raw, plugins);
-
-  const auto& run = config.run.options;
-  const torch::Device device = select_device(run.get_string("device"));
-  if (run.get_int("threads") > 0) torch::set_num_threads(static_cast<int>(run.get_int("threads")));
-  const auto seed = static_cast<std::uint64_t>(run.get_int("seed"));
-
-  const Dataset train_data = load_training_data(config.data.options, seed, false);
-  const Dataset eval_data = load_training_data(config.data.options, seed, true);
-  const DataShape shape{train_data.vocab_size, train_data.num_labels(), train_data.tokens};
-  std::shared_ptr<MuxModel> model = build_model(config, plugins, shape);
-  model->to(device);
+  PreparedExperiment experiment = prepare_experiment(raw, request.plugin_paths);
+  const ResolvedConfig& config = experiment.config;
+  const PluginHost& plugins = *experiment.plugins;
+  const torch::Device device = experiment.device;
+  MuxModel& model = *experiment.model;
+  const auto seed = static_cast<std::uint64_t>(config.run.options.get_int("seed"));
 
   RunDirectory out(request.out);
   rapidjson::Document record(rapidjson::kObjectType);
@@ -107,8 +80,9 @@ void train_experiment(const TrainRequest& request, std::ostream& progress) {
     const std::int64_t max_length = config.model.options.get_int("max_seq_length");
     const std::int64_t log_every = config.train.options.get_int("log_every");
     const TrainSettings settings = TrainSettings::from_options(config.train.options);
-    TrainBatches batches(train_data, groups, n, max_length, seed, device);
-    const auto evaluation = evaluation_batches(eval_data, groups, n, max_length, device);
+    TrainBatches batches(experiment.train_data, groups, n, max_length, seed, device);
+    const auto evaluation =
+        evaluation_batches(experiment.eval_data, groups, n, max_length, device);
 
     EvaluationRecord last_evaluation{0, 0, {}};
     TrainingObserver observer;
@@ -145,8 +119,11 @@ void train_experiment(const TrainRequest& request, std::ostream& progress) {
       progress << "  loss " << evaluation_record.loss << std::endl;
       last_evaluation = evaluation_record;
     };
-    Trainer(*model, settings).run(batches, evaluation, observer);
-    save_model(*model, out.file("model.pt"));
+    {
+      AutocastScope autocast(config.run.options.get_string("precision"), device);
+      Trainer(model, settings).run(batches, evaluation, observer);
+    }
+    save_weights(model, out.file("model.pt"));
 
     record["status"].SetString("complete");
     rapidjson::Value final_metrics = metrics_json(last_evaluation.metrics, a);
@@ -162,6 +139,33 @@ void train_experiment(const TrainRequest& request, std::ostream& progress) {
     out.write_json("run.json", record);
     throw;
   }
+}
+
+EvaluationRecord evaluate_run(const EvalRequest& request) {
+  const auto config_file = request.run / "config.json";
+  if (!std::filesystem::exists(config_file))
+    throw Error(request.run.string() + ": not a run directory (no config.json)");
+  ExperimentConfig raw = ExperimentConfig::from_file(config_file);
+  for (const auto& assignment : request.overrides) raw.set(assignment);
+  PreparedExperiment experiment = prepare_experiment(raw, request.plugin_paths);
+  load_weights(*experiment.model, request.run / "model.pt", experiment.device);
+
+  const auto& config = experiment.config;
+  const auto batches = evaluation_batches(
+      experiment.eval_data, config.train.options.get_int("batch_size"),
+      config.model.options.get_int("num_instances"),
+      config.model.options.get_int("max_seq_length"), experiment.device);
+  AutocastScope autocast(config.run.options.get_string("precision"), experiment.device);
+  std::vector<torch::Tensor> logits;
+  EvaluationRecord record = evaluate(*experiment.model, batches, 0, &logits);
+  if (!request.logits_out.empty()) save_logits(torch::cat(logits), request.logits_out);
+  return record;
+}
+
+void save_logits(const torch::Tensor& logits, const std::filesystem::path& path) {
+  torch::serialize::OutputArchive archive;
+  archive.write("logits", logits.detach().to(torch::kCPU));
+  archive.save_to(path.string());
 }
 
 }  // namespace datamux

@@ -28,7 +28,8 @@ double scheduled_learning_rate(const TrainSettings& settings, std::int64_t step)
   return settings.learning_rate * std::max(0.0, remaining / span);
 }
 
-EvaluationRecord evaluate(MuxModel& model, const std::vector<Batch>& batches, std::int64_t step) {
+EvaluationRecord evaluate(MuxModel& model, const std::vector<Batch>& batches, std::int64_t step,
+                          std::vector<torch::Tensor>* logits) {
   const bool was_training = model.is_training();
   model.eval();
   torch::NoGradGuard no_grad;
@@ -38,6 +39,7 @@ EvaluationRecord evaluate(MuxModel& model, const std::vector<Batch>& batches, st
     const ForwardResult result = model.forward(batch);
     loss_sum += result.loss.item<double>();
     metric->update(result.task.logits, batch);
+    if (logits != nullptr) logits->push_back(result.task.logits);
   }
   model.train(was_training);
   const double mean = batches.empty() ? std::nan("") : loss_sum / double(batches.size());

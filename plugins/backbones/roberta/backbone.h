@@ -11,7 +11,7 @@
 
 #include "config.h"
 #include "datamux/sdk/backbone.h"
-#include "encoder_layer.h"
+#include "transformer/encoder_layer.h"
 
 namespace datamux::plugins::roberta {
 
@@ -33,7 +33,7 @@ class RobertaBackbone : public Backbone {
   torch::nn::LayerNorm embed_norm_{nullptr};
   torch::nn::Dropout embed_dropout_{nullptr};
   torch::nn::ModuleList layer_list_{nullptr};  // owns the layers, names them layers.<i>
-  std::vector<EncoderLayer> layers_;           // the same layers, typed for forward()
+  std::vector<transformer::EncoderLayer> layers_;  // the same layers, typed for forward()
 };
 
 }  // namespace datamux::plugins::roberta

@@ -17,7 +17,9 @@ void declare_options(OptionSchema& schema) {
                  0.0, 1.0)
       .add_float("attention_dropout", 0.1, "dropout on attention probabilities", 0.0, 1.0)
       .add_int("max_positions", 514, "size of the learned position table (longest input)", 1)
-      .add_float("layer_norm_eps", 1e-5, "LayerNorm epsilon", 1e-12, 1.0);
+      .add_float("layer_norm_eps", 1e-5, "LayerNorm epsilon", 1e-12, 1.0)
+      .add_bool("double_position_embeddings", false,
+                "add position embeddings again in the encoder, as the reference code does");
 }
 
 std::vector<Preset> presets() {
@@ -51,6 +53,7 @@ RobertaConfig make_config(const Options& options, const ModelContext& ctx) {
   config.attention_dropout = options.get_float("attention_dropout");
   config.max_positions = options.get_int("max_positions");
   config.layer_norm_eps = options.get_float("layer_norm_eps");
+  config.double_position_embeddings = options.get_bool("double_position_embeddings");
   config.vocab_size = ctx.vocab_size;
   config.pad_id = ctx.tokens.pad;
   config.attention_mask = ctx.attention_mask;

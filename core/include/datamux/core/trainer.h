@@ -44,8 +44,10 @@ struct TrainingObserver {
   std::function<void(const EvaluationRecord&)> on_evaluation;
 };
 
-// Loss and task metrics over every batch, in evaluation mode without gradients.
-EvaluationRecord evaluate(MuxModel& model, const std::vector<Batch>& batches, std::int64_t step);
+// Loss and task metrics over every batch, in evaluation mode without gradients. When
+// `logits` is given, each batch's task logits are appended to it (on the model's device).
+EvaluationRecord evaluate(MuxModel& model, const std::vector<Batch>& batches, std::int64_t step,
+                          std::vector<torch::Tensor>* logits = nullptr);
 
 class Trainer {
  public:

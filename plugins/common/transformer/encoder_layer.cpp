@@ -8,7 +8,7 @@
 #include <torch/types.h>
 #include <torch/version.h>
 
-namespace datamux::plugins::roberta {
+namespace datamux::plugins::transformer {
 namespace {
 
 #if TORCH_VERSION_MAJOR < 2
@@ -25,7 +25,7 @@ double lowest_finite(c10::ScalarType type) {
 
 }  // namespace
 
-EncoderLayerImpl::EncoderLayerImpl(const RobertaConfig& config)
+EncoderLayerImpl::EncoderLayerImpl(const EncoderLayerConfig& config)
     : num_heads_(config.num_heads),
       head_dim_(config.hidden_size / config.num_heads),
       attention_dropout_(config.attention_dropout) {
@@ -79,4 +79,4 @@ torch::Tensor EncoderLayerImpl::self_attention(const torch::Tensor& x,
   return attn_out_->forward(context);
 }
 
-}  // namespace datamux::plugins::roberta
+}  // namespace datamux::plugins::transformer

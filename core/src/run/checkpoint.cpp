@@ -1,0 +1,80 @@
+#include "datamux/core/checkpoint.h"
+
+#include <torch/serialize.h>
+#include <torch/torch.h>
+
+#include "datamux/sdk/error.h"
+
+namespace datamux {
+namespace {
+
+std::string shape_text(const torch::Tensor& tensor) {
+  std::string text = "(";
+  for (std::int64_t i = 0; i < tensor.dim(); ++i)
+    text += (i ? ", " : "") + std::to_string(tensor.size(i));
+  return text + ")";
+}
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// Copies one module's own tensors from its archive, then recurses into its children.
+void load_module(torch::nn::Module& module, torch::serialize::InputArchive& archive,
+                 const std::string& prefix, const std::string& file) {
+  torch::NoGradGuard no_grad;
+  auto copy = [&](const std::string& name, torch::Tensor& target, bool is_buffer) {
+    torch::Tensor stored;
+    const std::string full = prefix + name;
+    if (!archive.try_read(name, stored, is_buffer))
+      throw Error(file + ": the checkpoint has no " + (is_buffer ? "buffer" : "parameter") + " '" +
+                  full + "' (it was saved from another architecture or config)");
+    if (stored.sizes() != target.sizes())
+      throw Error(file + ": '" + full + "' has shape " + shape_text(stored) +
+                  " in the checkpoint but " + shape_text(target) + " in the model");
+    target.copy_(stored);
+  };
+  for (auto& item : module.named_parameters(/*recurse=*/false)) copy(item.key(), item.value(), false);
+  for (auto& item : module.named_buffers(/*recurse=*/false)) copy(item.key(), item.value(), true);
+  for (const auto& child : module.named_children()) {
+    torch::serialize::InputArchive child_archive;
+    if (!archive.try_read(child.key(), child_archive))
+      throw Error(file + ": the checkpoint has no module '" + prefix + child.key() +
+                  "' (it was saved from another architecture or config)");
+    load_module(*child.value(), child_archive, prefix + child.key() + ".", file);
+  }
+}
+
+}  // namespace
+
+void save_weights(const torch::nn::Module& model, const std::filesystem::path& path) {
+  const auto temporary = path.string() + ".tmp";
+  try {
+    torch::serialize::OutputArchive archive;
+    model.save(archive);
+    archive.save_to(temporary);
+  } catch (const c10::Error& error) {
+    std::filesystem::remove(temporary);
+    throw Error(path.string() + ": cannot write checkpoint: " +
+                first_line(error.what_without_backtrace()));
+  }
+  std::filesystem::rename(temporary, path);
+}
+
+void load_weights(torch::nn::Module& model, const std::filesystem::path& path,
+                  torch::Device device) {
+  const std::string file = path.string();
+  if (!std::filesystem::exists(path)) throw Error(file + ": checkpoint not found");
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(file, device);
+  } catch (const c10::Error& error) {
+    throw Error(file + ": not a readable checkpoint (truncated or corrupted?): " +
+                first_line(error.what_without_backtrace()));
+  }
+  try {
+    load_module(model, archive, "", file);
+  } catch (const c10::Error& error) {
+    throw Error(file + ": damaged checkpoint: " + first_line(error.what_without_backtrace()));
+  }
+}
+
+}  // namespace datamux

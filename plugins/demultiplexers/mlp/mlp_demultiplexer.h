@@ -1,0 +1,35 @@
+#pragma once
+// DataMUX's MLP demultiplexer: no prefix; instance i's state at position t is
+// LayerNorm_i(GELU(W_i h_t + b_i)), with one MLP and one LayerNorm affine per instance.
+#include <cstdint>
+
+#include "datamux/sdk/demultiplexer.h"
+#include "datamux/sdk/model_context.h"
+
+namespace datamux::plugins::mlp {
+
+class MlpDemultiplexer : public Demultiplexer {
+ public:
+  // ctx supplies N, d and the initialisation seed.
+  explicit MlpDemultiplexer(const ModelContext& ctx);
+
+  std::int64_t prefix_length() const override { return 0; }
+  torch::Tensor add_prefix(const torch::Tensor& input_ids) override;
+  // The MLPs on position 0 only (the bos token of the mixture).
+  torch::Tensor sentence(const torch::Tensor& hidden) override;
+  torch::Tensor tokens(const torch::Tensor& hidden) override;
+
+ private:
+  // (B, T, d) mixture states -> (B, N, T, d) per-instance states.
+  torch::Tensor demux(const torch::Tensor& positions);
+  void check_hidden(const torch::Tensor& hidden) const;
+
+  std::int64_t num_instances_;
+  std::int64_t hidden_size_;
+  torch::Tensor weight_;       // (N, d, d): row i is instance i's Linear weight (out, in)
+  torch::Tensor bias_;         // (N, d)
+  torch::Tensor norm_weight_;  // (N, d), starts at 1
+  torch::Tensor norm_bias_;    // (N, d), starts at 0
+};
+
+}  // namespace datamux::plugins::mlp

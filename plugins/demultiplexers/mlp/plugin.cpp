@@ -1,0 +1,34 @@
+// Validation and registration of the "mlp" demultiplexer (it has no options).
+#include <memory>
+#include <string>
+
+#include "datamux/sdk/sdk.h"
+#include "mlp_demultiplexer.h"
+
+namespace datamux::plugins::mlp {
+namespace {
+
+std::shared_ptr<Demultiplexer> create(const Options& /*options*/, const ModelContext& ctx) {
+  if (ctx.num_instances < 1)
+    throw Error("mlp: num_instances is " + std::to_string(ctx.num_instances) +
+                "; it must be at least 1");
+  if (ctx.hidden_size < 1)
+    throw Error("mlp: the backbone's hidden size is unknown (" + std::to_string(ctx.hidden_size) +
+                ")");
+  return std::make_shared<MlpDemultiplexer>(ctx);
+}
+
+}  // namespace
+
+void register_components(Registrar& registrar) {
+  ComponentSpec<Demultiplexer> spec;
+  spec.name = "mlp";
+  spec.help = "no prefix; instance i at every position is its own Linear+GELU+LayerNorm of h_t";
+  spec.declare_options = [](OptionSchema&) {};
+  spec.create = create;
+  registrar.add_demultiplexer(std::move(spec));
+}
+
+}  // namespace datamux::plugins::mlp
+
+DATAMUX_PLUGIN("mlp", "0.1.0", datamux::plugins::mlp::register_components)

@@ -1,0 +1,82 @@
+// Properties particular to each backbone.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "support/test_support.h"
+
+namespace datamux {
+namespace {
+
+std::int64_t parameter_count(torch::nn::Module& module) {
+  std::int64_t count = 0;
+  for (const auto& parameter : module.parameters()) count += parameter.numel();
+  return count;
+}
+
+test::BuiltModel backbone_model(const std::string& backbone, const std::string& options) {
+  return test::build_from_config(R"({
+    "model": {"num_instances": 2},
+    "backbone": {"plugin": ")" + backbone + R"(", "preset": ")" + backbone + R"(-tiny")" +
+                                 options + R"(},
+    "task": {"plugin": "sequence_classification"}})");
+}
+
+TEST(Albert, OneSharedGroupMakesTheSizeIndependentOfDepth) {
+  auto shallow = backbone_model("albert", R"(, "num_layers": 2)");
+  auto deep = backbone_model("albert", R"(, "num_layers": 6)");
+  EXPECT_EQ(parameter_count(shallow.model->backbone()), parameter_count(deep.model->backbone()));
+  auto two_groups = backbone_model("albert", R"(, "num_layers": 6, "num_hidden_groups": 2)");
+  EXPECT_GT(parameter_count(two_groups.model->backbone()),
+            parameter_count(deep.model->backbone()));
+  // RoBERTa does not share: depth costs parameters.
+  auto roberta_shallow = backbone_model("roberta", R"(, "num_layers": 2)");
+  auto roberta_deep = backbone_model("roberta", R"(, "num_layers": 6)");
+  EXPECT_GT(parameter_count(roberta_deep.model->backbone()),
+            parameter_count(roberta_shallow.model->backbone()));
+}
+
+TEST(Lstm, OutputWidthIsTwiceTheHiddenSize) {
+  auto built = backbone_model("lstm", R"(, "embedding_size": 48, "hidden_size": 24)");
+  Backbone& lstm = built.model->backbone();
+  EXPECT_EQ(lstm.hidden_size(), 48);
+  const torch::Tensor out =
+      lstm.encode(torch::randn({3, 5, 48}), torch::ones({3, 5}, torch::kBool));
+  EXPECT_EQ(out.sizes(), (std::vector<std::int64_t>{3, 5, 48}));
+}
+
+TEST(Lstm, PadsDoNotChangeTheRealPositions) {
+  auto built = backbone_model("lstm", R"(, "dropout": 0)");
+  Backbone& lstm = built.model->backbone();
+  lstm.eval();
+  torch::NoGradGuard no_grad;
+  const std::int64_t d = lstm.hidden_size();
+  torch::Tensor x = torch::randn({2, 6, d});
+  torch::Tensor mask = torch::ones({2, 6}, torch::kBool);
+  mask[1].slice(0, 4).fill_(false);  // the second sequence has 4 real positions
+  const torch::Tensor before = lstm.encode(x, mask);
+  x[1].slice(0, 4).normal_();  // change only the pads
+  const torch::Tensor after = lstm.encode(x, mask);
+  EXPECT_TRUE(torch::allclose(before[1].slice(0, 0, 4), after[1].slice(0, 0, 4), 1e-5, 1e-6));
+}
+
+TEST(AttentionMask, PadsAreMaskedByDefaultAndAttendedWhenAskedTo) {
+  for (const bool masked : {true, false}) {
+    auto built = test::build_from_config(
+        R"({"model": {"num_instances": 1, "attention_mask": )" + std::string(masked ? "true" : "false") +
+        R"(}, "backbone": {"plugin": "roberta", "preset": "roberta-tiny", "dropout": 0,
+        "attention_dropout": 0}, "task": {"plugin": "sequence_classification"}})");
+    Backbone& roberta = built.model->backbone();
+    torch::NoGradGuard no_grad;
+    torch::Tensor x = torch::randn({1, 6, 64});
+    torch::Tensor mask = torch::ones({1, 6}, torch::kBool);
+    mask[0].slice(0, 4).fill_(false);
+    const torch::Tensor before = roberta.encode(x, mask);
+    x[0].slice(0, 4).normal_();
+    const torch::Tensor after = roberta.encode(x, mask);
+    EXPECT_EQ(torch::allclose(before[0].slice(0, 0, 4), after[0].slice(0, 0, 4), 1e-5, 1e-6), masked)
+        << "attention_mask " << masked;
+  }
+}
+
+}  // namespace
+}  // namespace datamux
