@@ -18,5 +18,7 @@ using Arguments = std::vector<std::string>;
 int plugins_command(const Arguments& args);
 int train_command(const Arguments& args);
 int eval_command(const Arguments& args);
+int demo_data_command(const Arguments& args);
+int score_command(const Arguments& args);
 
 }  // namespace datamux::cli

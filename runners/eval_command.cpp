@@ -13,6 +13,8 @@ int eval_command(const Arguments& args) {
        cxxopts::value<std::vector<std::string>>(), "SECTION.KEY=VALUE")
       ("logits", "also save the task logits to FILE (libtorch archive, key \"logits\")",
        cxxopts::value<std::string>(), "FILE")
+      ("predictions", "also write predictions to FILE in the formats `datamux score` reads",
+       cxxopts::value<std::string>(), "FILE")
       ("plugin-path", "extra plugin directories, searched first; repeatable",
        cxxopts::value<std::vector<std::string>>(), "DIR[:DIR...]")
       ("h,help", "show this help");
@@ -27,6 +29,8 @@ int eval_command(const Arguments& args) {
   if (result.count("plugin-path"))
     request.plugin_paths = result["plugin-path"].as<std::vector<std::string>>();
   if (result.count("logits")) request.logits_out = result["logits"].as<std::string>();
+  if (result.count("predictions"))
+    request.predictions_out = result["predictions"].as<std::string>();
   const EvaluationRecord record = evaluate_run(request);
   for (const auto& [name, value] : record.metrics) std::cout << name << " " << value << "\n";
   std::cout << "loss " << record.loss << std::endl;

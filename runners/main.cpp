@@ -15,7 +15,9 @@ constexpr const char* kUsage =
     "  plugins list                     every backbone, multiplexer, demultiplexer and task found\n"
     "  plugins describe NAME            a component's options, types, defaults and presets\n"
     "  train --config FILE --out DIR    train a model; --set section.key=value overrides the config\n"
-    "  eval --run DIR                   evaluate a trained run again (--logits FILE saves logits)\n"
+    "  eval --run DIR                   evaluate a trained run again (--predictions, --logits)\n"
+    "  demo-data --out DIR              write the generated demo datasets (SST-2/CoNLL/WikiText formats)\n"
+    "  score KIND GOLD PRED             score a prediction file (KIND: ner, classification)\n"
     "\n"
     "Run `datamux <command> --help` for a command's options.";
 
@@ -36,6 +38,8 @@ int main(int argc, char** argv) {
     if (command == "plugins") return plugins_command(rest);
     if (command == "train") return train_command(rest);
     if (command == "eval") return eval_command(rest);
+    if (command == "demo-data") return demo_data_command(rest);
+    if (command == "score") return score_command(rest);
     if (command == "--version") {
       std::cout << "datamux " DATAMUX_VERSION << std::endl;
       return 0;

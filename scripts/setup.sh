@@ -13,7 +13,8 @@ DATAMUX_JOBS=${DATAMUX_JOBS:-$(nproc)}
 
 # libopenblas0-pthread matters: Debian's libtorch on the reference BLAS is ~25x slower.
 DATAMUX_PACKAGES=(g++ cmake ninja-build libtorch-dev libboost-dev libboost-program-options-dev
-  rapidjson-dev libcxxopts-dev libgtest-dev libsentencepiece-dev libopenblas0-pthread)
+  rapidjson-dev libcxxopts-dev libgtest-dev libsentencepiece-dev libopenblas0-pthread
+  clang libclang-rt-dev)  # clang + its runtime: the readers' libFuzzer targets
 
 datamux_install_packages() {
   local missing=()

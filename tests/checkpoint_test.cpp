@@ -36,7 +36,7 @@ struct SavedRun {
   explicit SavedRun(const test::ModelChoice& choice)
       : config(test::model_config(choice, kData)),
         built(test::build_from_config(config, 270, 2)),
-        splits(load_splits(built.config)) {
+        splits(load_splits(built.config, {}, dir.path())) {
     TrainSettings settings;
     settings.steps = 3;
     settings.learning_rate = 1e-3;

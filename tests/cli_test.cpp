@@ -69,7 +69,7 @@ TEST(Cli, TrainWritesMetricsAndRecords) {
   EXPECT_EQ(evaluations, 1);
   const auto run = read_json_file(out / "run.json");
   EXPECT_STREQ(run["status"].GetString(), "complete");
-  EXPECT_EQ(run["plugins"].Size(), 4u);
+  EXPECT_EQ(run["plugins"].Size(), 5u);  // the four configured and the auxiliary retrieval head
   EXPECT_EQ(read_json_file(out / "config.json")["backbone"]["num_layers"].GetInt(), 1);
   EXPECT_TRUE(std::filesystem::exists(out / "model.pt"));
 }

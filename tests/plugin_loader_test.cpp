@@ -115,7 +115,7 @@ TEST(PluginLoader, ThrowingConstructorNamesThePlugin) {
     const ResolvedConfig resolved = resolve_config(clean, host);
     DataShape shape;
     shape.vocab_size = 100;
-    shape.num_labels = 2;
+    shape.label_names = {"negative", "positive"};
     build_model(resolved, host, shape);
   });
   EXPECT_NE(message.find("backbone 'throwing'"), std::string::npos) << message;

@@ -62,7 +62,7 @@ BuiltModel build_from_config(const std::string& config_json, std::int64_t vocab_
       resolve_config(ExperimentConfig::from_json_text(config_json, "<test config>"), *plugins);
   DataShape shape;
   shape.vocab_size = vocab_size;
-  shape.num_labels = num_labels;
+  for (std::int64_t i = 0; i < num_labels; ++i) shape.label_names.push_back(std::to_string(i));
   auto model = build_model(config, *plugins, shape);
   return BuiltModel{std::move(plugins), std::move(config), std::move(model)};
 }

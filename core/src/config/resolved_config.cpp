@@ -21,18 +21,32 @@ OptionSchema model_schema() {
   schema.add_int("num_instances", 2, "N, the instances multiplexed into one backbone input", 1, 64)
       .add_int("max_seq_length", 128, "longest instance in tokens; longer ones are truncated", 2)
       .add_bool("attention_mask", true,
-                "mask padding in the backbone; false attends to pads like the reference code");
+                "mask padding in the backbone; false attends to pads like the reference code")
+      .add_float("task_weight", 0.9, "weight of the task loss when retrieval is auxiliary", 0.0)
+      .add_float("retrieval_weight", 0.1,
+                 "weight of the auxiliary retrieval loss; 0 trains the task alone (baselines)", 0.0);
   return schema;
 }
 
 OptionSchema data_schema() {
   OptionSchema schema;
-  schema.add_string("source", "toy", "dataset: toy (built-in generated sentiment data)", {"toy"})
-      .add_int("train_examples", 4000, "generated training examples", 1)
-      .add_int("eval_examples", 400, "generated evaluation examples", 1)
-      .add_int("min_words", 4, "shortest generated sentence, in words", 1)
-      .add_int("max_words", 16, "longest generated sentence, in words", 1)
-      .add_int("vocab_words", 200, "ordinary words in the generated vocabulary", 10);
+  schema
+      .add_string("format", "toy",
+                  "toy (generated in memory), sst2, qnli, mnli, qqp (GLUE TSV), conll "
+                  "(CoNLL-2003 columns) or text (raw corpus for the retrieval warm-up)",
+                  {"toy", "sst2", "qnli", "mnli", "qqp", "conll", "text"})
+      .add_string("train_file", "", "training file of the chosen format")
+      .add_string("eval_file", "", "evaluation file; empty holds out eval_fraction of train_file")
+      .add_float("eval_fraction", 0.1, "share of train_file held out when eval_file is empty", 0.0, 1.0)
+      .add_int("train_examples", 0, "use at most this many training examples; 0 = all (toy: 4000)", 0)
+      .add_int("eval_examples", 0, "use at most this many evaluation examples; 0 = all (toy: 400)", 0)
+      .add_string("tokenizer", "",
+                  "SentencePiece model to use; empty trains one on the training texts")
+      .add_string("tokenizer_corpus", "", "extra raw text (one paragraph a line) for training it")
+      .add_int("vocab_size", 8000, "upper bound on the trained tokenizer's vocabulary", 100)
+      .add_int("min_words", 4, "toy: shortest generated sentence, in words", 1)
+      .add_int("max_words", 16, "toy: longest generated sentence, in words", 1)
+      .add_int("vocab_words", 200, "toy: ordinary words in the generated vocabulary", 10);
   return schema;
 }
 
@@ -45,7 +59,10 @@ OptionSchema train_schema() {
       .add_int("warmup_steps", 0, "steps of linear learning-rate warm-up before linear decay", 0)
       .add_float("max_grad_norm", 1.0, "gradient clipping norm; 0 disables clipping", 0.0)
       .add_int("log_every", 10, "steps between progress lines", 1)
-      .add_int("eval_every", 0, "steps between evaluations; 0 evaluates only at the end", 0);
+      .add_int("eval_every", 0, "steps between evaluations; 0 evaluates only at the end", 0)
+      .add_string("init_from", "",
+                  "run directory to start from (a warm-up): its tokenizer, backbone, multiplexer, "
+                  "demultiplexer and retrieval head");
   return schema;
 }
 
@@ -60,8 +77,9 @@ BoundSection bind_core(const ExperimentConfig& config, const std::string& name, 
 }
 
 ComponentChoice bind_component(const ExperimentConfig& config, PluginHost& plugins,
-                               ComponentKind kind, const std::string& default_plugin) {
-  const std::string section = kind_name(kind);
+                               ComponentKind kind, const std::string& default_plugin,
+                               const std::string& section_name = "") {
+  const std::string section = section_name.empty() ? kind_name(kind) : section_name;
   const RawSection& raw = config.section(section);
   std::string plugin = default_plugin;
   if (auto it = raw.find("plugin"); it != raw.end()) {
@@ -98,6 +116,7 @@ ComponentChoice bind_component(const ExperimentConfig& config, PluginHost& plugi
 ResolvedConfig resolve_config(const ExperimentConfig& config, PluginHost& plugins) {
   std::vector<std::string> known(kCoreSections.begin(), kCoreSections.end());
   for (ComponentKind kind : all_kinds()) known.push_back(kind_name(kind));
+  known.push_back("retrieval");
   for (const auto& name : config.section_names()) {
     if (std::find(known.begin(), known.end(), name) != known.end()) continue;
     const std::string hint = closest_name(name, known);
@@ -109,7 +128,7 @@ ResolvedConfig resolve_config(const ExperimentConfig& config, PluginHost& plugin
                               : "did you mean '" + hint + "'?") +
                 ")");
   }
-  return ResolvedConfig{
+  ResolvedConfig resolved{
       bind_core(config, "run", run_schema()),
       bind_core(config, "model", model_schema()),
       bind_core(config, "data", data_schema()),
@@ -118,7 +137,19 @@ ResolvedConfig resolve_config(const ExperimentConfig& config, PluginHost& plugin
       bind_component(config, plugins, ComponentKind::kMultiplexer, "gaussian_hadamard"),
       bind_component(config, plugins, ComponentKind::kDemultiplexer, "index"),
       bind_component(config, plugins, ComponentKind::kTask, ""),
+      std::nullopt,
   };
+  // The auxiliary retrieval head of finetuning: on unless the task is retrieval itself
+  // (the warm-up) or its weight is 0 (baselines).
+  if (resolved.task.plugin != "retrieval" &&
+      resolved.model.options.get_float("retrieval_weight") > 0)
+    resolved.retrieval.emplace(
+        bind_component(config, plugins, ComponentKind::kTask, "retrieval", "retrieval"));
+  else if (!config.section("retrieval").empty())
+    throw Error(config.section("retrieval").begin()->second.origin +
+                ": section 'retrieval' configures the auxiliary retrieval head, which this "
+                "config does not use (the task is retrieval, or model.retrieval_weight is 0)");
+  return resolved;
 }
 
 rapidjson::Document ResolvedConfig::to_json() const {
@@ -127,7 +158,9 @@ rapidjson::Document ResolvedConfig::to_json() const {
   for (const BoundSection* section : {&run, &model, &data, &train})
     doc.AddMember(rapidjson::Value(section->name.c_str(), a),
                   options_to_json(section->schema, section->options, a), a);
-  for (const ComponentChoice* choice : {&backbone, &multiplexer, &demultiplexer, &task}) {
+  std::vector<const ComponentChoice*> choices = {&backbone, &multiplexer, &demultiplexer, &task};
+  if (retrieval) choices.push_back(&*retrieval);
+  for (const ComponentChoice* choice : choices) {
     rapidjson::Value values = options_to_json(choice->section.schema, choice->section.options, a);
     rapidjson::Value object(rapidjson::kObjectType);
     object.AddMember("plugin", rapidjson::Value(choice->plugin.c_str(), a), a);

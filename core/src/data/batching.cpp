@@ -20,10 +20,11 @@ Batch make_batch(const Dataset& data, const std::vector<std::int64_t>& indices,
 
   auto ids = torch::full({rows, length}, data.tokens.pad, torch::kLong);
   auto mask = torch::zeros({rows, length}, torch::kBool);
-  auto labels = torch::full({rows}, kIgnoreLabel, torch::kLong);
+  const bool token_labels = data.label_kind == LabelKind::kToken;
+  auto labels = token_labels ? torch::full({rows, length}, kIgnoreLabel, torch::kLong)
+                             : torch::full({rows}, kIgnoreLabel, torch::kLong);
   auto ids_a = ids.accessor<std::int64_t, 2>();
   auto mask_a = mask.accessor<bool, 2>();
-  auto labels_a = labels.accessor<std::int64_t, 1>();
   for (std::int64_t row = 0; row < rows; ++row) {
     const std::int64_t index = indices[row];
     if (index < 0) {  // filler instance: a lone bos, label ignored
@@ -37,7 +38,12 @@ Batch make_batch(const Dataset& data, const std::vector<std::int64_t>& indices,
       ids_a[row][t] = example.ids[t];
       mask_a[row][t] = true;
     }
-    labels_a[row] = example.label;
+    if (token_labels) {
+      auto labels_a = labels.accessor<std::int64_t, 2>();
+      for (std::int64_t t = 0; t < count; ++t) labels_a[row][t] = example.token_labels[t];
+    } else {
+      labels.accessor<std::int64_t, 1>()[row] = example.label;
+    }
   }
   return Batch{ids.to(device), mask.to(device), labels.to(device), num_instances};
 }

@@ -6,12 +6,13 @@
 
 namespace datamux {
 
-MuxModel::MuxModel(ModelComponents components, std::int64_t num_instances)
-    : components_(std::move(components)), num_instances_(num_instances) {
+MuxModel::MuxModel(ModelComponents components, std::int64_t num_instances, LossWeights weights)
+    : components_(std::move(components)), num_instances_(num_instances), weights_(weights) {
   register_module("backbone", components_.backbone);
   register_module("multiplexer", components_.multiplexer);
   register_module("demultiplexer", components_.demultiplexer);
   register_module("task", components_.task);
+  if (components_.retrieval) register_module("retrieval", components_.retrieval);
 }
 
 ForwardResult MuxModel::forward(const Batch& batch) {
@@ -36,12 +37,16 @@ ForwardResult MuxModel::forward(const Batch& batch) {
   const torch::Tensor mixed = components_.multiplexer->mix(embedded);    // (B, P+L, d)
   result.muxed_hidden = components_.backbone->encode(mixed, result.mixed_mask);
 
-  if (components_.task->granularity() == Granularity::kSentence)
-    result.states.sentence = demux.sentence(result.muxed_hidden);
-  else
-    result.states.tokens = demux.tokens(result.muxed_hidden);
+  // Each kind of state is computed once, and only if some head reads it.
+  const bool sentence = components_.task->granularity() == Granularity::kSentence;
+  if (sentence) result.states.sentence = demux.sentence(result.muxed_hidden);
+  if (!sentence || components_.retrieval) result.states.tokens = demux.tokens(result.muxed_hidden);
   result.task = components_.task->forward(result.states, batch);
   result.loss = result.task.loss;
+  if (components_.retrieval) {
+    result.retrieval = components_.retrieval->forward(result.states, batch);
+    result.loss = weights_.task * result.task.loss + weights_.retrieval * result.retrieval.loss;
+  }
   return result;
 }
 

@@ -61,6 +61,12 @@ void save_weights(const torch::nn::Module& model, const std::filesystem::path& p
 
 void load_weights(torch::nn::Module& model, const std::filesystem::path& path,
                   torch::Device device) {
+  load_weights(model, path, device, {});
+}
+
+void load_weights(torch::nn::Module& model, const std::filesystem::path& path,
+                  torch::Device device,
+                  const std::vector<std::pair<std::string, std::string>>& children) {
   const std::string file = path.string();
   if (!std::filesystem::exists(path)) throw Error(file + ": checkpoint not found");
   torch::serialize::InputArchive archive;
@@ -71,7 +77,19 @@ void load_weights(torch::nn::Module& model, const std::filesystem::path& path,
                 first_line(error.what_without_backtrace()));
   }
   try {
-    load_module(model, archive, "", file);
+    if (children.empty()) {
+      load_module(model, archive, "", file);
+      return;
+    }
+    for (const auto& [into, from] : children) {
+      auto named = model.named_children();
+      auto* target = named.find(into);
+      if (target == nullptr) throw Error(file + ": the model has no module '" + into + "'");
+      torch::serialize::InputArchive child;
+      if (!archive.try_read(from, child))
+        throw Error(file + ": the checkpoint has no module '" + from + "'");
+      load_module(**target, child, into + ".", file);
+    }
   } catch (const c10::Error& error) {
     throw Error(file + ": damaged checkpoint: " + first_line(error.what_without_backtrace()));
   }

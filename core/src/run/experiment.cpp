@@ -9,6 +9,7 @@
 #include "datamux/core/checkpoint.h"
 #include "datamux/core/json_file.h"
 #include "datamux/core/precision.h"
+#include "datamux/core/predictions.h"
 #include "datamux/core/run_directory.h"
 #include "prepared_experiment.h"
 
@@ -59,7 +60,6 @@ void train_experiment(const TrainRequest& request, std::ostream& progress) {
   for (const auto& assignment : request.overrides) raw.set(assignment);
   PreparedExperiment experiment = prepare_experiment(raw, request.plugin_paths);
   const ResolvedConfig& config = experiment.config;
-  const PluginHost& plugins = *experiment.plugins;
   const torch::Device device = experiment.device;
   MuxModel& model = *experiment.model;
   const auto seed = static_cast<std::uint64_t>(config.run.options.get_int("seed"));
@@ -69,9 +69,10 @@ void train_experiment(const TrainRequest& request, std::ostream& progress) {
   auto& a = record.GetAllocator();
   record.AddMember("status", "running", a);
   record.AddMember("config_source", text(std::filesystem::absolute(request.config).string(), a), a);
-  record.AddMember("plugins", plugins_json(plugins, a), a);
+  record.AddMember("plugins", plugins_json(*experiment.plugins, a), a);
   record.AddMember("environment", environment_json(device, a), a);
   out.write_json("config.json", config.to_json());
+  write_data_record(out, experiment.data);
   out.write_json("run.json", record);
 
   try {
@@ -80,9 +81,8 @@ void train_experiment(const TrainRequest& request, std::ostream& progress) {
     const std::int64_t max_length = config.model.options.get_int("max_seq_length");
     const std::int64_t log_every = config.train.options.get_int("log_every");
     const TrainSettings settings = TrainSettings::from_options(config.train.options);
-    TrainBatches batches(experiment.train_data, groups, n, max_length, seed, device);
-    const auto evaluation =
-        evaluation_batches(experiment.eval_data, groups, n, max_length, device);
+    TrainBatches batches(experiment.data.train, groups, n, max_length, seed, device);
+    const auto evaluation = evaluation_batches(experiment.data.eval, groups, n, max_length, device);
 
     EvaluationRecord last_evaluation{0, 0, {}};
     TrainingObserver observer;
@@ -91,19 +91,27 @@ void train_experiment(const TrainRequest& request, std::ostream& progress) {
       auto& la = line.GetAllocator();
       line.AddMember("step", step.step, la);
       line.AddMember("loss", step.loss, la);
-      line.AddMember("task_loss", step.loss, la);
+      for (const auto& [name, value] : step.losses)
+        line.AddMember(text(name, la), rapidjson::Value(value), la);
       line.AddMember("lr", step.learning_rate, la);
       line.AddMember("grad_norm", step.grad_norm, la);
       line.AddMember("elapsed_s", step.elapsed_seconds, la);
       out.append_metrics(line);
       if (step.step % log_every == 0 || step.step == settings.steps) {
         const double rate = step.step / std::max(1e-9, step.elapsed_seconds);
-        char buffer[160];
-        std::snprintf(buffer, sizeof buffer,
-                      "step %lld/%lld  loss %.4f  lr %.2e  %.1f steps/s  eta %.0fs",
+        char buffer[200];
+        std::snprintf(buffer, sizeof buffer, "step %lld/%lld  loss %.4f",
                       static_cast<long long>(step.step), static_cast<long long>(settings.steps),
-                      step.loss, step.learning_rate, rate, (settings.steps - step.step) / rate);
-        progress << buffer << std::endl;
+                      step.loss);
+        std::string line_text = buffer;
+        if (step.losses.size() > 1)
+          for (const auto& [name, value] : step.losses) {
+            std::snprintf(buffer, sizeof buffer, "  %s %.4f", name.c_str(), value);
+            line_text += buffer;
+          }
+        std::snprintf(buffer, sizeof buffer, "  lr %.2e  %.1f steps/s  eta %.0fs",
+                      step.learning_rate, rate, (settings.steps - step.step) / rate);
+        progress << line_text << buffer << std::endl;
       }
     };
     observer.on_evaluation = [&](const EvaluationRecord& evaluation_record) {
@@ -146,19 +154,24 @@ EvaluationRecord evaluate_run(const EvalRequest& request) {
   if (!std::filesystem::exists(config_file))
     throw Error(request.run.string() + ": not a run directory (no config.json)");
   ExperimentConfig raw = ExperimentConfig::from_file(config_file);
+  // The run's own weights are loaded below; starting again from its warm-up would be wasted.
+  raw.set("train.init_from=");
   for (const auto& assignment : request.overrides) raw.set(assignment);
-  PreparedExperiment experiment = prepare_experiment(raw, request.plugin_paths);
+  PreparedExperiment experiment =
+      prepare_experiment(raw, request.plugin_paths, reuse_of_run(request.run));
   load_weights(*experiment.model, request.run / "model.pt", experiment.device);
 
   const auto& config = experiment.config;
   const auto batches = evaluation_batches(
-      experiment.eval_data, config.train.options.get_int("batch_size"),
+      experiment.data.eval, config.train.options.get_int("batch_size"),
       config.model.options.get_int("num_instances"),
       config.model.options.get_int("max_seq_length"), experiment.device);
   AutocastScope autocast(config.run.options.get_string("precision"), experiment.device);
   std::vector<torch::Tensor> logits;
   EvaluationRecord record = evaluate(*experiment.model, batches, 0, &logits);
   if (!request.logits_out.empty()) save_logits(torch::cat(logits), request.logits_out);
+  if (!request.predictions_out.empty())
+    write_predictions(experiment.data.eval, logits, request.predictions_out);
   return record;
 }
 

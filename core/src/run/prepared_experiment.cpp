@@ -4,33 +4,106 @@
 
 #include <torch/torch.h>
 
+#include "datamux/core/checkpoint.h"
 #include "datamux/core/device.h"
+#include "datamux/core/json_file.h"
 #include "datamux/core/model_builder.h"
 #include "datamux/core/plugin_search_path.h"
 #include "datamux/core/precision.h"
-#include "datamux/core/data_source.h"
 
 namespace datamux {
+namespace {
+
+void set_threads(std::int64_t threads) {
+  // libtorch's own default can be a single thread (it was here), so 0 means every core.
+  const auto cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  torch::set_num_threads(threads > 0 ? static_cast<int>(threads) : cores);
+}
+
+// Loads backbone, multiplexer and demultiplexer from an earlier run, and its retrieval head
+// into this model's auxiliary one: the warm-up's task head, or a finetuning run's auxiliary.
+void initialise_from(MuxModel& model, const std::filesystem::path& run, torch::Device device) {
+  const auto config_file = run / "config.json";
+  if (!std::filesystem::exists(config_file))
+    throw Error("train.init_from: " + run.string() + " is not a run directory (no config.json)");
+  const auto source = read_json_file(config_file);
+  const bool source_is_warmup = source.HasMember("task") && source["task"].HasMember("plugin") &&
+                                std::string(source["task"]["plugin"].GetString()) == "retrieval";
+  std::vector<std::pair<std::string, std::string>> children = {
+      {"backbone", "backbone"}, {"multiplexer", "multiplexer"}, {"demultiplexer", "demultiplexer"}};
+  if (model.retrieval() != nullptr) {
+    if (source_is_warmup) children.emplace_back("retrieval", "task");
+    else if (source.HasMember("retrieval")) children.emplace_back("retrieval", "retrieval");
+  }
+  load_weights(model, run / "model.pt", device, children);
+}
+
+}  // namespace
 
 PreparedExperiment prepare_experiment(const ExperimentConfig& raw,
-                                      const std::vector<std::string>& plugin_paths) {
+                                      const std::vector<std::string>& plugin_paths,
+                                      const DataReuse& reuse) {
   auto plugins = std::make_unique<PluginHost>(plugin_search_path(plugin_paths));
   ResolvedConfig config = resolve_config(raw, *plugins);
 
   const auto& run = config.run.options;
   const torch::Device device = select_device(run.get_string("device"));
   check_precision(run.get_string("precision"), device);
-  // libtorch's own default can be a single thread (it was here), so 0 means every core.
-  const auto threads = run.get_int("threads");
-  torch::set_num_threads(threads > 0 ? static_cast<int>(threads)
-                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  set_threads(run.get_int("threads"));
 
-  DataSplits splits = load_splits(config);
-  const DataShape shape{splits.train.vocab_size, splits.train.num_labels(), splits.train.tokens};
+  // A finetuning run starts from its warm-up: same tokenizer, and its weights (below).
+  const std::filesystem::path init_from = config.train.options.get_string("init_from");
+  DataReuse data_reuse = reuse;
+  if (!init_from.empty() && data_reuse.tokenizer.empty() &&
+      std::filesystem::exists(init_from / "tokenizer.model"))
+    data_reuse.tokenizer = init_from / "tokenizer.model";
+
+  auto scratch = std::make_unique<TemporaryDirectory>();
+  DataSplits data = load_splits(config, data_reuse, scratch->path());
+  const DataShape shape{data.train.vocab_size, data.train.label_names, data.train.tokens};
   std::shared_ptr<MuxModel> model = build_model(config, *plugins, shape);
   model->to(device);
+  if (!init_from.empty()) initialise_from(*model, init_from, device);
   return PreparedExperiment{std::move(plugins), std::move(config), device,
-                            std::move(splits.train), std::move(splits.eval), std::move(model)};
+                            std::move(data),    std::move(model),  std::move(scratch)};
+}
+
+void write_data_record(const RunDirectory& out, const DataSplits& data) {
+  rapidjson::Document record(rapidjson::kObjectType);
+  auto& a = record.GetAllocator();
+  rapidjson::Value labels(rapidjson::kArrayType);
+  for (const auto& name : data.train.label_names) labels.PushBack(rapidjson::Value(name.c_str(), a), a);
+  record.AddMember("label_names", labels, a);
+  record.AddMember("vocab_size", data.train.vocab_size, a);
+  record.AddMember("train_examples", static_cast<std::uint64_t>(data.train.examples.size()), a);
+  record.AddMember("eval_examples", static_cast<std::uint64_t>(data.eval.examples.size()), a);
+  record.AddMember("lines_read", static_cast<std::uint64_t>(data.report.lines_read), a);
+  record.AddMember("skipped", static_cast<std::uint64_t>(data.report.skipped), a);
+  rapidjson::Value warnings(rapidjson::kArrayType);
+  for (const auto& warning : data.report.warnings)
+    warnings.PushBack(rapidjson::Value(warning.c_str(), a), a);
+  record.AddMember("warnings", warnings, a);
+  if (!data.tokenizer.empty()) {
+    std::filesystem::copy_file(data.tokenizer, out.file("tokenizer.model"),
+                               std::filesystem::copy_options::overwrite_existing);
+    record.AddMember("tokenizer", "tokenizer.model", a);
+  }
+  out.write_json("data.json", record);
+}
+
+DataReuse reuse_of_run(const std::filesystem::path& run) {
+  DataReuse reuse;
+  if (std::filesystem::exists(run / "tokenizer.model")) reuse.tokenizer = run / "tokenizer.model";
+  const auto record_file = run / "data.json";
+  if (std::filesystem::exists(record_file)) {
+    const auto record = read_json_file(record_file);
+    if (record.HasMember("label_names") && record["label_names"].IsArray()) {
+      std::vector<std::string> names;
+      for (const auto& name : record["label_names"].GetArray()) names.push_back(name.GetString());
+      reuse.label_names = std::move(names);
+    }
+  }
+  return reuse;
 }
 
 }  // namespace datamux

@@ -1,13 +1,15 @@
 #pragma once
 // What train and eval both need before they differ: plugins, bound config, device, data and
-// the assembled model. Private to the core.
+// the assembled model (with weights from train.init_from when set). Private to the core.
 #include <memory>
 
-#include "datamux/core/dataset.h"
+#include "datamux/core/data_source.h"
 #include "datamux/core/experiment_config.h"
 #include "datamux/core/mux_model.h"
 #include "datamux/core/plugin_host.h"
 #include "datamux/core/resolved_config.h"
+#include "datamux/core/run_directory.h"
+#include "datamux/core/temporary_directory.h"
 
 namespace datamux {
 
@@ -15,12 +17,20 @@ struct PreparedExperiment {
   std::unique_ptr<PluginHost> plugins;
   ResolvedConfig config;
   torch::Device device;
-  Dataset train_data;
-  Dataset eval_data;
+  DataSplits data;
   std::shared_ptr<MuxModel> model;  // on `device`
+  std::unique_ptr<TemporaryDirectory> scratch;  // holds a newly trained tokenizer
 };
 
 PreparedExperiment prepare_experiment(const ExperimentConfig& raw,
-                                      const std::vector<std::string>& plugin_paths);
+                                      const std::vector<std::string>& plugin_paths,
+                                      const DataReuse& reuse = {});
+
+// What a run directory keeps of its data: tokenizer.model and data.json (label names,
+// sizes, everything skipped or truncated), so eval and finetuning reuse them.
+void write_data_record(const RunDirectory& out, const DataSplits& data);
+
+// Reuse of a finished run's tokenizer and labels (for `datamux eval`).
+DataReuse reuse_of_run(const std::filesystem::path& run);
 
 }  // namespace datamux

@@ -34,16 +34,20 @@ EvaluationRecord evaluate(MuxModel& model, const std::vector<Batch>& batches, st
   model.eval();
   torch::NoGradGuard no_grad;
   auto metric = model.task().make_metric();
-  double loss_sum = 0;
+  double loss_sum = 0, retrieval_sum = 0;
   for (const Batch& batch : batches) {
     const ForwardResult result = model.forward(batch);
     loss_sum += result.loss.item<double>();
+    if (result.retrieval.loss.defined()) retrieval_sum += result.retrieval.loss.item<double>();
     metric->update(result.task.logits, batch);
     if (logits != nullptr) logits->push_back(result.task.logits);
   }
   model.train(was_training);
-  const double mean = batches.empty() ? std::nan("") : loss_sum / double(batches.size());
-  return EvaluationRecord{step, mean, metric->compute()};
+  const double count = double(batches.size());
+  EvaluationRecord record{step, batches.empty() ? std::nan("") : loss_sum / count, metric->compute()};
+  if (model.retrieval() != nullptr && !batches.empty())
+    record.metrics.emplace_back("retrieval_loss", retrieval_sum / count);
+  return record;
 }
 
 Trainer::Trainer(MuxModel& model, TrainSettings settings)
@@ -81,7 +85,12 @@ void Trainer::run(TrainBatches& batches, const std::vector<Batch>& evaluation,
 
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (observer.on_step) observer.on_step({step + 1, loss, learning_rate, grad_norm, elapsed});
+    if (observer.on_step) {
+      MetricValues losses = {{"task_loss", result.task.loss.item<double>()}};
+      if (result.retrieval.loss.defined())
+        losses.emplace_back("retrieval_loss", result.retrieval.loss.item<double>());
+      observer.on_step({step + 1, loss, std::move(losses), learning_rate, grad_norm, elapsed});
+    }
     const bool last = step + 1 == settings_.steps;
     const bool due = settings_.eval_every > 0 && (step + 1) % settings_.eval_every == 0;
     if (!evaluation.empty() && (due || last) && observer.on_evaluation)

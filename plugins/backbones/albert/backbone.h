@@ -6,13 +6,11 @@
 #include <vector>
 
 #include <torch/nn/modules/container/modulelist.h>
-#include <torch/nn/modules/dropout.h>
-#include <torch/nn/modules/embedding.h>
 #include <torch/nn/modules/linear.h>
-#include <torch/nn/modules/normalization.h>
 
 #include "config.h"
 #include "datamux/sdk/backbone.h"
+#include "transformer/embeddings.h"
 #include "transformer/encoder_layer.h"
 
 namespace datamux::plugins::albert {
@@ -39,11 +37,8 @@ class AlbertBackbone : public Backbone {
   void reset_parameters();
 
   AlbertConfig config_;
-  torch::nn::Embedding word_embeddings_{nullptr};      // vocabulary -> E
-  torch::nn::Embedding position_embeddings_{nullptr};  // positions -> E
-  torch::nn::LayerNorm embed_norm_{nullptr};           // over E
-  torch::nn::Dropout embed_dropout_{nullptr};
-  torch::nn::Linear embed_projection_{nullptr};        // E -> d
+  transformer::Embeddings embeddings_;           // token + position, E wide
+  torch::nn::Linear embed_projection_{nullptr};  // E -> d
   torch::nn::ModuleList group_list_{nullptr};  // owns the layers, names them groups.<g>.<j>
   std::vector<std::vector<transformer::EncoderLayer>> groups_;  // the same, typed for forward()
 };

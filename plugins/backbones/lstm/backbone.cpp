@@ -9,17 +9,15 @@
 #include <torch/utils.h>
 
 #include "datamux/sdk/error.h"
+#include "support/tensor_shapes.h"
 
 namespace datamux::plugins::lstm {
+
+using support::shape_text;
+
 namespace {
 
 constexpr double kEmbeddingStd = 0.02;
-
-std::string shape_text(const torch::Tensor& t) {
-  std::string text = "(";
-  for (int64_t i = 0; i < t.dim(); ++i) text += (i ? ", " : "") + std::to_string(t.size(i));
-  return text + ")";
-}
 
 }  // namespace
 

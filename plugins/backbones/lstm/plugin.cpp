@@ -5,6 +5,7 @@
 #include "backbone.h"
 #include "config.h"
 #include "datamux/sdk/sdk.h"
+#include "support/context_checks.h"
 
 namespace datamux::plugins::lstm {
 
@@ -50,12 +51,7 @@ LstmConfig make_config(const Options& options, const ModelContext& ctx) {
     throw Error(key("embedding_size") + " (" + std::to_string(config.embedding_size) +
                 ") must equal 2 * " + key("hidden_size") + " (2 * " +
                 std::to_string(config.hidden_size) + ")");
-  if (config.vocab_size <= 0)
-    throw Error("lstm: the vocabulary size is " + std::to_string(config.vocab_size) +
-                "; it must be positive");
-  if (config.pad_id < 0 || config.pad_id >= config.vocab_size)
-    throw Error("lstm: pad id " + std::to_string(config.pad_id) +
-                " is outside the vocabulary of size " + std::to_string(config.vocab_size));
+  support::check_vocabulary("lstm", ctx);
   return config;
 }
 

@@ -5,12 +5,10 @@
 #include <vector>
 
 #include <torch/nn/modules/container/modulelist.h>
-#include <torch/nn/modules/dropout.h>
-#include <torch/nn/modules/embedding.h>
-#include <torch/nn/modules/normalization.h>
 
 #include "config.h"
 #include "datamux/sdk/backbone.h"
+#include "transformer/embeddings.h"
 #include "transformer/encoder_layer.h"
 
 namespace datamux::plugins::roberta {
@@ -28,10 +26,7 @@ class RobertaBackbone : public Backbone {
   void reset_parameters();
 
   RobertaConfig config_;
-  torch::nn::Embedding word_embeddings_{nullptr};
-  torch::nn::Embedding position_embeddings_{nullptr};
-  torch::nn::LayerNorm embed_norm_{nullptr};
-  torch::nn::Dropout embed_dropout_{nullptr};
+  transformer::Embeddings embeddings_;  // token + position, d wide
   torch::nn::ModuleList layer_list_{nullptr};  // owns the layers, names them layers.<i>
   std::vector<transformer::EncoderLayer> layers_;  // the same layers, typed for forward()
 };

@@ -7,17 +7,9 @@
 #include <torch/utils.h>
 
 #include "datamux/sdk/error.h"
+#include "support/tensor_shapes.h"
 
 namespace datamux::plugins::index {
-namespace {
-
-std::string shape_text(const torch::Tensor& t) {
-  std::string text = "(";
-  for (int64_t i = 0; i < t.dim(); ++i) text += (i ? ", " : "") + std::to_string(t.size(i));
-  return text + ")";
-}
-
-}  // namespace
 
 IndexDemultiplexer::IndexDemultiplexer(const ModelContext& ctx)
     : num_instances_(ctx.num_instances), hidden_size_(ctx.hidden_size) {
@@ -38,7 +30,7 @@ IndexDemultiplexer::IndexDemultiplexer(const ModelContext& ctx)
 torch::Tensor IndexDemultiplexer::add_prefix(const torch::Tensor& input_ids) {
   if (input_ids.dim() != 2 || input_ids.size(0) % num_instances_ != 0)
     throw Error("index: add_prefix expects (groups*" + std::to_string(num_instances_) +
-                ", length) token ids, got " + shape_text(input_ids));
+                ", length) token ids, got " + support::shape_text(input_ids));
   // Rows are grouped consecutively, so row r is instance r % N: tile the N prefixes B times.
   const auto groups = input_ids.size(0) / num_instances_;
   // Keep a copy on the inputs' device so the transfer happens once, not every batch.
@@ -51,7 +43,8 @@ torch::Tensor IndexDemultiplexer::add_prefix(const torch::Tensor& input_ids) {
 torch::Tensor IndexDemultiplexer::index_states(const torch::Tensor& hidden) const {
   if (hidden.dim() != 3 || hidden.size(1) < prefix_length() || hidden.size(2) != hidden_size_)
     throw Error("index: expected (groups, " + std::to_string(prefix_length()) + " + length, " +
-                std::to_string(hidden_size_) + ") hidden states, got " + shape_text(hidden));
+                std::to_string(hidden_size_) + ") hidden states, got " +
+                support::shape_text(hidden));
   return hidden.narrow(1, 0, num_instances_);
 }
 

@@ -4,23 +4,21 @@
 
 #include "datamux/sdk/sdk.h"
 #include "index_demultiplexer.h"
+#include "support/context_checks.h"
 
 namespace datamux::plugins::index {
 namespace {
 
 std::shared_ptr<Demultiplexer> create(const Options& /*options*/, const ModelContext& ctx) {
   const auto n = ctx.num_instances;
-  if (n < 1)
-    throw Error("index: num_instances is " + std::to_string(n) + "; it must be at least 1");
+  support::check_num_instances("index", ctx);
   if (n > ctx.tokens.num_index)
     throw Error("index: num_instances " + std::to_string(n) + " exceeds the " +
                 std::to_string(ctx.tokens.num_index) + " index tokens the vocabulary reserves");
   if (ctx.vocab_size > 0 && ctx.tokens.first_index + n > ctx.vocab_size)
     throw Error("index: index token " + std::to_string(ctx.tokens.first_index + n - 1) +
                 " is outside the vocabulary of size " + std::to_string(ctx.vocab_size));
-  if (ctx.hidden_size < 1)
-    throw Error("index: the backbone's hidden size is unknown (" +
-                std::to_string(ctx.hidden_size) + ")");
+  support::check_hidden_size("index", ctx);
   return std::make_shared<IndexDemultiplexer>(ctx);
 }
 

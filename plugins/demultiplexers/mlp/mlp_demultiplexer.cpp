@@ -6,18 +6,13 @@
 #include <torch/types.h>
 
 #include "datamux/sdk/error.h"
+#include "support/tensor_shapes.h"
 
 namespace datamux::plugins::mlp {
 namespace {
 
 constexpr double kInitStd = 0.02;
 constexpr double kLayerNormEps = 1e-5;
-
-std::string shape_text(const torch::Tensor& t) {
-  std::string text = "(";
-  for (int64_t i = 0; i < t.dim(); ++i) text += (i ? ", " : "") + std::to_string(t.size(i));
-  return text + ")";
-}
 
 }  // namespace
 
@@ -36,14 +31,14 @@ MlpDemultiplexer::MlpDemultiplexer(const ModelContext& ctx)
 torch::Tensor MlpDemultiplexer::add_prefix(const torch::Tensor& input_ids) {
   if (input_ids.dim() != 2 || input_ids.size(0) % num_instances_ != 0)
     throw Error("mlp: add_prefix expects (groups*" + std::to_string(num_instances_) +
-                ", length) token ids, got " + shape_text(input_ids));
+                ", length) token ids, got " + support::shape_text(input_ids));
   return input_ids;  // this method needs no prefix
 }
 
 void MlpDemultiplexer::check_hidden(const torch::Tensor& hidden) const {
   if (hidden.dim() != 3 || hidden.size(1) < 1 || hidden.size(2) != hidden_size_)
     throw Error("mlp: expected (groups, length, " + std::to_string(hidden_size_) +
-                ") hidden states, got " + shape_text(hidden));
+                ") hidden states, got " + support::shape_text(hidden));
 }
 
 torch::Tensor MlpDemultiplexer::demux(const torch::Tensor& positions) {

@@ -4,17 +4,14 @@
 
 #include "datamux/sdk/sdk.h"
 #include "mlp_demultiplexer.h"
+#include "support/context_checks.h"
 
 namespace datamux::plugins::mlp {
 namespace {
 
 std::shared_ptr<Demultiplexer> create(const Options& /*options*/, const ModelContext& ctx) {
-  if (ctx.num_instances < 1)
-    throw Error("mlp: num_instances is " + std::to_string(ctx.num_instances) +
-                "; it must be at least 1");
-  if (ctx.hidden_size < 1)
-    throw Error("mlp: the backbone's hidden size is unknown (" + std::to_string(ctx.hidden_size) +
-                ")");
+  support::check_num_instances("mlp", ctx);
+  support::check_hidden_size("mlp", ctx);
   return std::make_shared<MlpDemultiplexer>(ctx);
 }
 

@@ -1,11 +1,10 @@
 #include "binary_hadamard.h"
 
 #include <algorithm>
-#include <string>
 
 #include <torch/types.h>
 
-#include "datamux/sdk/error.h"
+#include "support/tensor_shapes.h"
 
 namespace datamux::plugins::binary_hadamard {
 
@@ -30,15 +29,8 @@ BinaryHadamard::BinaryHadamard(std::int64_t num_instances, std::int64_t hidden_s
 }
 
 torch::Tensor BinaryHadamard::mix(const torch::Tensor& embedded) {
-  if (embedded.dim() != 3 || embedded.size(2) != hidden_size_)
-    throw Error("binary_hadamard: expected (rows, length, " + std::to_string(hidden_size_) +
-                ") embeddings, got a tensor of rank " + std::to_string(embedded.dim()));
-  if (embedded.size(0) % num_instances_ != 0)
-    throw Error("binary_hadamard: " + std::to_string(embedded.size(0)) +
-                " rows is not a multiple of num_instances " + std::to_string(num_instances_));
-  const auto groups = embedded.size(0) / num_instances_;
-  const auto length = embedded.size(1);
-  auto grouped = embedded.reshape({groups, num_instances_, length, hidden_size_});
+  auto grouped =
+      support::group_instances(embedded, num_instances_, hidden_size_, "binary_hadamard");
   return (grouped * masks_.view({1, num_instances_, 1, hidden_size_})).mean(1);
 }
 

@@ -4,6 +4,7 @@
 
 #include "binary_hadamard.h"
 #include "datamux/sdk/sdk.h"
+#include "support/context_checks.h"
 
 namespace datamux::plugins::binary_hadamard {
 namespace {
@@ -14,12 +15,8 @@ void declare_options(OptionSchema& schema) {
 }
 
 std::shared_ptr<Multiplexer> create(const Options& options, const ModelContext& ctx) {
-  if (ctx.num_instances < 1)
-    throw Error("binary_hadamard: num_instances is " + std::to_string(ctx.num_instances) +
-                "; it must be at least 1");
-  if (ctx.hidden_size < 1)
-    throw Error("binary_hadamard: the backbone's hidden size is unknown (" +
-                std::to_string(ctx.hidden_size) + ")");
+  support::check_num_instances("binary_hadamard", ctx);
+  support::check_hidden_size("binary_hadamard", ctx);
   if (ctx.num_instances > ctx.hidden_size)
     throw Error("binary_hadamard: num_instances " + std::to_string(ctx.num_instances) +
                 " exceeds the hidden size " + std::to_string(ctx.hidden_size) +

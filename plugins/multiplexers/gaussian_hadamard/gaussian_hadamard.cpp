@@ -1,11 +1,9 @@
 #include "gaussian_hadamard.h"
 
-#include <string>
-
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/types.h>
 
-#include "datamux/sdk/error.h"
+#include "support/tensor_shapes.h"
 
 namespace datamux::plugins::gaussian_hadamard {
 
@@ -24,15 +22,8 @@ GaussianHadamard::GaussianHadamard(std::int64_t num_instances, std::int64_t hidd
 }
 
 torch::Tensor GaussianHadamard::mix(const torch::Tensor& embedded) {
-  if (embedded.dim() != 3 || embedded.size(2) != hidden_size_)
-    throw Error("gaussian_hadamard: expected (rows, length, " + std::to_string(hidden_size_) +
-                ") embeddings, got a tensor of rank " + std::to_string(embedded.dim()));
-  if (embedded.size(0) % num_instances_ != 0)
-    throw Error("gaussian_hadamard: " + std::to_string(embedded.size(0)) +
-                " rows is not a multiple of num_instances " + std::to_string(num_instances_));
-  const auto groups = embedded.size(0) / num_instances_;
-  const auto length = embedded.size(1);
-  auto grouped = embedded.reshape({groups, num_instances_, length, hidden_size_});
+  auto grouped =
+      support::group_instances(embedded, num_instances_, hidden_size_, "gaussian_hadamard");
   return (grouped * phi_.view({1, num_instances_, 1, hidden_size_})).mean(1);
 }
 

@@ -4,6 +4,7 @@
 
 #include "datamux/sdk/sdk.h"
 #include "gaussian_hadamard.h"
+#include "support/context_checks.h"
 
 namespace datamux::plugins::gaussian_hadamard {
 namespace {
@@ -17,12 +18,8 @@ void declare_options(OptionSchema& schema) {
 }
 
 std::shared_ptr<Multiplexer> create(const Options& options, const ModelContext& ctx) {
-  if (ctx.num_instances < 1)
-    throw Error("gaussian_hadamard: num_instances is " + std::to_string(ctx.num_instances) +
-                "; it must be at least 1");
-  if (ctx.hidden_size < 1)
-    throw Error("gaussian_hadamard: the backbone's hidden size is unknown (" +
-                std::to_string(ctx.hidden_size) + ")");
+  support::check_num_instances("gaussian_hadamard", ctx);
+  support::check_hidden_size("gaussian_hadamard", ctx);
   return std::make_shared<GaussianHadamard>(ctx.num_instances, ctx.hidden_size,
                                             options.get_float("norm"),
                                             options.get_bool("learnable"), ctx.seed);

@@ -4,6 +4,7 @@
 
 #include "datamux/sdk/sdk.h"
 #include "random_ortho.h"
+#include "support/context_checks.h"
 
 namespace datamux::plugins::random_ortho {
 namespace {
@@ -15,12 +16,8 @@ void declare_options(OptionSchema& schema) {
 }
 
 std::shared_ptr<Multiplexer> create(const Options& options, const ModelContext& ctx) {
-  if (ctx.num_instances < 1)
-    throw Error("random_ortho: num_instances is " + std::to_string(ctx.num_instances) +
-                "; it must be at least 1");
-  if (ctx.hidden_size < 1)
-    throw Error("random_ortho: the backbone's hidden size is unknown (" +
-                std::to_string(ctx.hidden_size) + ")");
+  support::check_num_instances("random_ortho", ctx);
+  support::check_hidden_size("random_ortho", ctx);
   return std::make_shared<RandomOrtho>(ctx.num_instances, ctx.hidden_size,
                                        options.get_bool("learnable"), ctx.seed);
 }

@@ -1,12 +1,11 @@
 #include "random_ortho.h"
 
 #include <cmath>
-#include <string>
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/types.h>
 
-#include "datamux/sdk/error.h"
+#include "support/tensor_shapes.h"
 
 namespace datamux::plugins::random_ortho {
 
@@ -35,15 +34,7 @@ RandomOrtho::RandomOrtho(std::int64_t num_instances, std::int64_t hidden_size, b
 }
 
 torch::Tensor RandomOrtho::mix(const torch::Tensor& embedded) {
-  if (embedded.dim() != 3 || embedded.size(2) != hidden_size_)
-    throw Error("random_ortho: expected (rows, length, " + std::to_string(hidden_size_) +
-                ") embeddings, got a tensor of rank " + std::to_string(embedded.dim()));
-  if (embedded.size(0) % num_instances_ != 0)
-    throw Error("random_ortho: " + std::to_string(embedded.size(0)) +
-                " rows is not a multiple of num_instances " + std::to_string(num_instances_));
-  const auto groups = embedded.size(0) / num_instances_;
-  const auto length = embedded.size(1);
-  auto grouped = embedded.reshape({groups, num_instances_, length, hidden_size_});
+  auto grouped = support::group_instances(embedded, num_instances_, hidden_size_, "random_ortho");
   // Contracting over the instance and the input dimension at once is one (B*L, N*d) x (N*d, d)
   // product: the rotated instances are summed without being materialised.
   auto summed = torch::einsum("bnld,nde->ble", {grouped, matrices_.to(grouped.dtype())});

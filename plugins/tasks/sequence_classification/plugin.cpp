@@ -29,7 +29,7 @@ std::shared_ptr<Task> create(const Options& options, const ModelContext& ctx) {
 void register_components(Registrar& registrar) {
   ComponentSpec<Task> spec;
   spec.name = "sequence_classification";
-  spec.help = "one label per instance; RoBERTa classification head; accuracy";
+  spec.help = "one label per instance; RoBERTa classification head; accuracy (+ F1 for 2 labels)";
   spec.declare_options = declare_options;
   spec.create = create;
   registrar.add_task(std::move(spec));

@@ -61,25 +61,28 @@ TaskOutput SequenceClassification::forward(const DemuxedStates& states, const Ba
 }
 
 std::unique_ptr<Metric> SequenceClassification::make_metric() const {
-  return std::make_unique<AccuracyMetric>();
+  return std::make_unique<AccuracyMetric>(num_labels_);
 }
 
 void AccuracyMetric::update(const torch::Tensor& logits, const Batch& batch) {
   if (!batch.labels.defined()) return;
   torch::NoGradGuard no_grad;
-  auto predictions = logits.argmax(-1).reshape({-1}).to(torch::kCPU);
-  auto labels = batch.labels.reshape({-1}).to(torch::kCPU, torch::kLong);
+  auto predictions = logits.argmax(-1).reshape({-1}).to(torch::kCPU, torch::kLong).contiguous();
+  auto labels = batch.labels.reshape({-1}).to(torch::kCPU, torch::kLong).contiguous();
   if (labels.size(0) != predictions.size(0))
     throw Error("sequence_classification: " + std::to_string(labels.size(0)) + " labels for " +
                 std::to_string(predictions.size(0)) + " predictions");
-  auto counted = labels.ne(kIgnoreLabel);
-  correct_ += predictions.eq(labels).logical_and(counted).sum().item<std::int64_t>();
-  count_ += counted.sum().item<std::int64_t>();
+  const auto* label = labels.data_ptr<std::int64_t>();
+  const auto* predicted = predictions.data_ptr<std::int64_t>();
+  for (std::int64_t i = 0; i < labels.size(0); ++i)
+    if (label[i] != kIgnoreLabel) counter_.add(label[i], predicted[i]);
 }
 
 MetricValues AccuracyMetric::compute() const {
-  const double accuracy = count_ > 0 ? static_cast<double>(correct_) / count_ : 0.0;
-  return {{"accuracy", accuracy}, {"examples", static_cast<double>(count_)}};
+  MetricValues values{{"accuracy", counter_.accuracy()}};
+  if (num_labels_ == 2) values.emplace_back("f1", counter_.f1());
+  values.emplace_back("examples", static_cast<double>(counter_.examples()));
+  return values;
 }
 
 }  // namespace datamux::plugins::sequence_classification

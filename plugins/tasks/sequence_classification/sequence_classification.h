@@ -8,6 +8,7 @@
 #include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/linear.h>
 
+#include "datamux/sdk/metrics.h"
 #include "datamux/sdk/task.h"
 
 namespace datamux::plugins::sequence_classification {
@@ -30,15 +31,17 @@ class SequenceClassification : public Task {
   torch::nn::Linear out_proj_{nullptr};  // d -> num_labels
 };
 
-// Accuracy over the rows whose label is not kIgnoreLabel.
+// Over the rows whose label is not kIgnoreLabel: accuracy, then, for two labels, the F1 of
+// label 1 (GLUE's second metric for QQP and MRPC), then the number of examples.
 class AccuracyMetric : public Metric {
  public:
+  explicit AccuracyMetric(std::int64_t num_labels) : num_labels_(num_labels) {}
   void update(const torch::Tensor& logits, const Batch& batch) override;
   MetricValues compute() const override;
 
  private:
-  std::int64_t correct_ = 0;
-  std::int64_t count_ = 0;
+  std::int64_t num_labels_;
+  metrics::ClassificationCounter counter_{1};
 };
 
 }  // namespace datamux::plugins::sequence_classification

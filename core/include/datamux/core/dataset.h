@@ -1,20 +1,30 @@
 #pragma once
-// In-memory labelled examples, already tokenised to ids.
+// In-memory examples, already tokenised to ids, with their labels.
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "datamux/sdk/batch.h"
 #include "datamux/sdk/model_context.h"
 
 namespace datamux {
 
+enum class LabelKind {
+  kNone,      // no labels (the retrieval warm-up corpus)
+  kSentence,  // one label per example
+  kToken,     // one label per token, kIgnoreLabel on tokens that carry none
+};
+
 struct Example {
-  std::vector<std::int64_t> ids;  // starts with bos, ends with eos
-  std::int64_t label = 0;
+  std::vector<std::int64_t> ids;           // starts with bos, ends with eos
+  std::int64_t label = kIgnoreLabel;       // kSentence
+  std::vector<std::int64_t> token_labels;  // kToken: one per id
+  std::vector<std::string> words;          // kToken: the words, to write predictions
 };
 
 struct Dataset {
   std::vector<Example> examples;
+  LabelKind label_kind = LabelKind::kSentence;
   std::vector<std::string> label_names;
   std::int64_t vocab_size = 0;
   SpecialTokens tokens;

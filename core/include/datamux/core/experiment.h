@@ -28,6 +28,7 @@ struct EvalRequest {
   std::vector<std::string> overrides;     // e.g. run.device=cpu
   std::vector<std::string> plugin_paths;
   std::filesystem::path logits_out;       // when set, the logits are saved there
+  std::filesystem::path predictions_out;  // when set, predictions in `datamux score` formats
 };
 
 // Rebuilds the run's model from its config.json, loads model.pt and evaluates it.

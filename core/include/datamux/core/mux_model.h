@@ -17,6 +17,13 @@ struct ModelComponents {
   std::shared_ptr<Multiplexer> multiplexer;
   std::shared_ptr<Demultiplexer> demultiplexer;
   std::shared_ptr<Task> task;
+  std::shared_ptr<Task> retrieval;  // optional auxiliary retrieval head (finetuning)
+};
+
+// loss = task * task loss + retrieval * auxiliary retrieval loss.
+struct LossWeights {
+  double task = 1.0;
+  double retrieval = 0.0;
 };
 
 // Every intermediate a caller may want to inspect; tests check their shapes.
@@ -25,12 +32,13 @@ struct ForwardResult {
   torch::Tensor muxed_hidden;  // (B, P + L, d): the backbone's output on the mixture
   DemuxedStates states;        // per instance, as the task asked for
   TaskOutput task;
+  TaskOutput retrieval;        // undefined tensors without an auxiliary retrieval head
   torch::Tensor loss;          // what training minimises
 };
 
 class MuxModel : public torch::nn::Module {
  public:
-  MuxModel(ModelComponents components, std::int64_t num_instances);
+  MuxModel(ModelComponents components, std::int64_t num_instances, LossWeights weights = {});
 
   ForwardResult forward(const Batch& batch);
 
@@ -39,10 +47,14 @@ class MuxModel : public torch::nn::Module {
   Multiplexer& multiplexer() { return *components_.multiplexer; }
   Demultiplexer& demultiplexer() { return *components_.demultiplexer; }
   Task& task() { return *components_.task; }
+  // The auxiliary retrieval head, or nullptr.
+  Task* retrieval() { return components_.retrieval.get(); }
+  const LossWeights& loss_weights() const { return weights_; }
 
  private:
   ModelComponents components_;
   std::int64_t num_instances_;
+  LossWeights weights_;
 };
 
 }  // namespace datamux

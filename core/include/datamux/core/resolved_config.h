@@ -1,6 +1,7 @@
 #pragma once
 // A config with every value bound to a declared option: the core's own sections
 // (run, model, data, train) and one section per component role, each naming its plugin.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct ComponentChoice {
 struct ResolvedConfig {
   BoundSection run, model, data, train;
   ComponentChoice backbone, multiplexer, demultiplexer, task;
+  std::optional<ComponentChoice> retrieval;  // the auxiliary retrieval head, when finetuning
 
   // Everything a run used, defaults included: rerunning this file reproduces the run.
   rapidjson::Document to_json() const;

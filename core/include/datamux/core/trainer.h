@@ -27,7 +27,8 @@ double scheduled_learning_rate(const TrainSettings& settings, std::int64_t step)
 
 struct StepRecord {
   std::int64_t step;  // 1-based, after the update
-  double loss;
+  double loss;        // the weighted total that was minimised
+  MetricValues losses;  // its parts: "task_loss", and "retrieval_loss" with an auxiliary head
   double learning_rate;
   double grad_norm;  // before clipping
   double elapsed_seconds;
@@ -36,7 +37,7 @@ struct StepRecord {
 struct EvaluationRecord {
   std::int64_t step;
   double loss;
-  MetricValues metrics;
+  MetricValues metrics;  // the task's, then "retrieval_loss" with an auxiliary head
 };
 
 struct TrainingObserver {

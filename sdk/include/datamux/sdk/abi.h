@@ -8,7 +8,7 @@
 
 namespace datamux {
 
-constexpr std::uint32_t kPluginAbi = 1;
+constexpr std::uint32_t kPluginAbi = 2;  // 2: ModelContext::label_names
 
 #define DATAMUX_STRINGIFY_(x) #x
 #define DATAMUX_STRINGIFY(x) DATAMUX_STRINGIFY_(x)

@@ -1,6 +1,8 @@
 #pragma once
 // What the core tells a component about the model it is built into.
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace datamux {
 
@@ -23,6 +25,7 @@ struct ModelContext {
   std::int64_t max_length = 0;    // longest input the backbone sees, prefix included
   std::int64_t hidden_size = 0;   // d; 0 while the backbone itself is being built
   std::int64_t num_labels = 0;    // from the training data; 0 for tasks without labels
+  std::vector<std::string> label_names;  // label i's name (e.g. "B-PER"), num_labels of them
   bool attention_mask = true;     // false attends to pads, as the reference code does
   SpecialTokens tokens;
   std::uint64_t seed = 0;         // this component's own seed, derived from the run seed

@@ -1,0 +1,18 @@
+#pragma once
+// Predictions in the formats `datamux score` (and the standard scripts) read: one label per
+// line for sentence tasks; `word predicted-tag` lines with a blank line between sentences
+// for token tasks (score them against the original CoNLL file: the tag is the last column).
+#include <filesystem>
+#include <vector>
+
+#include <torch/types.h>
+
+#include "datamux/core/dataset.h"
+
+namespace datamux {
+
+// `logits` are the evaluation batches' task logits in order, as evaluate() collects them.
+void write_predictions(const Dataset& data, const std::vector<torch::Tensor>& logits,
+                       const std::filesystem::path& path);
+
+}  // namespace datamux

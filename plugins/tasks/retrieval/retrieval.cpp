@@ -1,0 +1,117 @@
+#include "retrieval.h"
+
+#include <string>
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/nn/functional/activation.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/types.h>
+#include <torch/utils.h>
+
+#include "datamux/sdk/error.h"
+
+namespace datamux::plugins::retrieval {
+namespace {
+
+std::string shape_text(const torch::Tensor& t) {
+  std::string text = "(";
+  for (int64_t i = 0; i < t.dim(); ++i) text += (i ? ", " : "") + std::to_string(t.size(i));
+  return text + ")";
+}
+
+}  // namespace
+
+Retrieval::Retrieval(std::int64_t hidden_size, std::int64_t vocab_size, std::uint64_t seed)
+    : hidden_size_(hidden_size), vocab_size_(vocab_size) {
+  dense_ = register_module("dense", torch::nn::Linear(hidden_size, hidden_size));
+  layer_norm_ = register_module(
+      "layer_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({hidden_size}).eps(1e-5)));
+  decoder_ = register_module("decoder", torch::nn::Linear(hidden_size, vocab_size));
+  // Normal(0, 0.02) weights and zero biases as in RoBERTa's LM head, from this component's
+  // own seed; LayerNorm starts as the identity.
+  torch::NoGradGuard no_grad;
+  auto gen = at::detail::createCPUGenerator(seed);
+  for (auto* linear : {dense_.get(), decoder_.get()}) {
+    linear->weight.normal_(0.0, 0.02, gen);
+    linear->bias.zero_();
+  }
+}
+
+TaskOutput Retrieval::forward(const DemuxedStates& states, const Batch& batch) {
+  const auto& x = states.tokens;
+  if (!x.defined() || x.dim() != 3 || x.size(2) != hidden_size_)
+    throw Error("retrieval: expected (rows, length, " + std::to_string(hidden_size_) +
+                ") token states, got " + (x.defined() ? shape_text(x) : "none"));
+  const std::int64_t n = batch.num_instances, rows = x.size(0), length = x.size(1);
+  if (n < 1 || rows % n != 0)
+    throw Error("retrieval: " + std::to_string(rows) + " rows do not form groups of " +
+                std::to_string(n) + " instances");
+  if (!batch.input_ids.defined() || batch.input_ids.dim() != 2 ||
+      batch.input_ids.size(0) != rows || batch.input_ids.size(1) != length)
+    throw Error("retrieval: input ids of shape " +
+                (batch.input_ids.defined() ? shape_text(batch.input_ids) : "none") +
+                " for token states of shape " + shape_text(x));
+  const bool has_mask = batch.attention_mask.defined();
+  if (has_mask && batch.attention_mask.sizes() != batch.input_ids.sizes())
+    throw Error("retrieval: attention mask of shape " + shape_text(batch.attention_mask) +
+                " for input ids of shape " + shape_text(batch.input_ids));
+  const std::int64_t groups = rows / n;
+  const auto device = x.device();
+
+  // One instance per (group, position), from the global CPU generator.
+  const torch::Tensor k = torch::randint(n, {groups, 1, length}, torch::kLong).to(device);
+  // Gather only the B*L selected states before the vocabulary projection.
+  const torch::Tensor selected =
+      x.reshape({groups, n, length, hidden_size_})
+          .gather(1, k.unsqueeze(-1).expand({groups, 1, length, hidden_size_}))
+          .squeeze(1);  // (B, L, d)
+  torch::Tensor targets =
+      batch.input_ids.to(device, torch::kLong).reshape({groups, n, length}).gather(1, k).squeeze(1);
+  if (has_mask) {
+    const torch::Tensor real =
+        batch.attention_mask.to(device, torch::kBool).reshape({groups, n, length}).gather(1, k)
+            .squeeze(1);
+    targets = targets.masked_fill(real.logical_not(), kIgnoreLabel);
+  }
+
+  TaskOutput out;
+  namespace F = torch::nn::functional;
+  const torch::Tensor h = layer_norm_->forward(F::gelu(dense_->forward(selected)));
+  out.logits = decoder_->forward(h);  // (B, L, vocab)
+  // Summed loss over the counted positions, divided without a host sync; a batch without any
+  // counted position yields 0 instead of cross_entropy's 0/0 = NaN.
+  const torch::Tensor flat_targets = targets.reshape({-1});
+  auto summed = F::cross_entropy(
+      out.logits.reshape({-1, vocab_size_}), flat_targets,
+      F::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel).reduction(torch::kSum));
+  auto counted = flat_targets.ne(kIgnoreLabel).sum().clamp_min(1).to(summed.scalar_type());
+  out.loss = summed / counted;
+
+  draw_->logits_data = out.logits.data_ptr();
+  draw_->logits_shape = out.logits.sizes().vec();
+  draw_->targets = targets;
+  return out;
+}
+
+std::unique_ptr<Metric> Retrieval::make_metric() const {
+  return std::make_unique<RetrievalAccuracy>(draw_);
+}
+
+void RetrievalAccuracy::update(const torch::Tensor& logits, const Batch&) {
+  torch::NoGradGuard no_grad;
+  if (!draw_->targets.defined() || logits.data_ptr() != draw_->logits_data ||
+      logits.sizes().vec() != draw_->logits_shape)
+    throw Error("retrieval: the metric needs the logits of the head's latest forward (got " +
+                shape_text(logits) + ")");
+  const torch::Tensor targets = draw_->targets.to(logits.device());
+  const torch::Tensor counted = targets.ne(kIgnoreLabel);
+  correct_ += logits.argmax(-1).eq(targets).logical_and(counted).sum().item<std::int64_t>();
+  count_ += counted.sum().item<std::int64_t>();
+}
+
+MetricValues RetrievalAccuracy::compute() const {
+  const double accuracy = count_ > 0 ? static_cast<double>(correct_) / count_ : 0.0;
+  return {{"accuracy", accuracy}, {"positions", static_cast<double>(count_)}};
+}
+
+}  // namespace datamux::plugins::retrieval

@@ -1,0 +1,107 @@
+#include "token_classification.h"
+
+#include <string>
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/types.h>
+#include <torch/utils.h>
+
+#include "datamux/sdk/error.h"
+
+namespace datamux::plugins::token_classification {
+namespace {
+
+std::string shape_text(const torch::Tensor& t) {
+  std::string text = "(";
+  for (int64_t i = 0; i < t.dim(); ++i) text += (i ? ", " : "") + std::to_string(t.size(i));
+  return text + ")";
+}
+
+}  // namespace
+
+TokenClassification::TokenClassification(std::int64_t hidden_size,
+                                         std::vector<std::string> label_names,
+                                         double classifier_dropout, std::uint64_t seed)
+    : hidden_size_(hidden_size), label_names_(std::move(label_names)) {
+  const auto num_labels = static_cast<std::int64_t>(label_names_.size());
+  dropout_ = register_module("dropout", torch::nn::Dropout(classifier_dropout));
+  classifier_ = register_module("classifier", torch::nn::Linear(hidden_size, num_labels));
+  // Normal(0, 0.02) weights and zero biases as in RoBERTa, from this component's own seed.
+  torch::NoGradGuard no_grad;
+  auto gen = at::detail::createCPUGenerator(seed);
+  classifier_->weight.normal_(0.0, 0.02, gen);
+  classifier_->bias.zero_();
+}
+
+TaskOutput TokenClassification::forward(const DemuxedStates& states, const Batch& batch) {
+  const auto& x = states.tokens;
+  if (!x.defined() || x.dim() != 3 || x.size(2) != hidden_size_)
+    throw Error("token_classification: expected (rows, length, " + std::to_string(hidden_size_) +
+                ") token states, got " + (x.defined() ? shape_text(x) : "none"));
+  TaskOutput out;
+  out.logits = classifier_->forward(dropout_->forward(x));  // (B*N, L, C)
+  if (!batch.labels.defined()) return out;  // prediction only
+
+  const auto labels = batch.labels.to(out.logits.device(), torch::kLong);
+  if (labels.dim() != 2 || labels.size(0) != x.size(0) || labels.size(1) != x.size(1))
+    throw Error("token_classification: labels of shape " + shape_text(labels) +
+                " for token states of shape " + shape_text(x) + "; expected (rows, length)");
+  // Summed loss over the labelled positions, divided without a host sync; a batch without
+  // any labelled position yields 0 instead of cross_entropy's 0/0 = NaN.
+  namespace F = torch::nn::functional;
+  const std::int64_t classes = out.logits.size(-1);
+  auto flat_labels = labels.reshape({-1});
+  auto summed = F::cross_entropy(
+      out.logits.reshape({-1, classes}), flat_labels,
+      F::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel).reduction(torch::kSum));
+  auto counted = flat_labels.ne(kIgnoreLabel).sum().clamp_min(1).to(summed.scalar_type());
+  out.loss = summed / counted;
+  return out;
+}
+
+std::unique_ptr<Metric> TokenClassification::make_metric() const {
+  return std::make_unique<ChunkMetric>(label_names_);
+}
+
+void ChunkMetric::update(const torch::Tensor& logits, const Batch& batch) {
+  if (!batch.labels.defined()) return;
+  torch::NoGradGuard no_grad;
+  const auto num_labels = static_cast<std::int64_t>(label_names_.size());
+  if (logits.dim() != 3 || logits.size(2) != num_labels)
+    throw Error("token_classification: logits of shape " + shape_text(logits) + " for " +
+                std::to_string(num_labels) + " tags; expected (rows, length, tags)");
+  const auto predictions = logits.argmax(-1).to(torch::kCPU, torch::kLong).contiguous();
+  const auto labels = batch.labels.to(torch::kCPU, torch::kLong).contiguous();
+  if (labels.sizes() != predictions.sizes())
+    throw Error("token_classification: labels of shape " + shape_text(labels) +
+                " for predictions of shape " + shape_text(predictions));
+  const std::int64_t rows = labels.size(0), length = labels.size(1);
+  const auto* label = labels.data_ptr<std::int64_t>();
+  const auto* predicted = predictions.data_ptr<std::int64_t>();
+  std::vector<std::string> gold, guess;
+  for (std::int64_t row = 0; row < rows; ++row) {
+    gold.clear();
+    guess.clear();
+    for (std::int64_t t = row * length; t < (row + 1) * length; ++t) {
+      if (label[t] == kIgnoreLabel) continue;
+      if (label[t] < 0 || label[t] >= num_labels)
+        throw Error("token_classification: label " + std::to_string(label[t]) +
+                    " is outside the " + std::to_string(num_labels) + " tags");
+      gold.push_back(label_names_[static_cast<std::size_t>(label[t])]);
+      guess.push_back(label_names_[static_cast<std::size_t>(predicted[t])]);
+    }
+    if (!gold.empty()) counter_.add_sentence(gold, guess);
+  }
+}
+
+MetricValues ChunkMetric::compute() const {
+  const metrics::ChunkCounts counts = counter_.overall();
+  return {{"precision", counts.precision()},
+          {"recall", counts.recall()},
+          {"f1", counts.f1()},
+          {"token_accuracy", counter_.token_accuracy()},
+          {"sentences", static_cast<double>(counter_.sentences())}};
+}
+
+}  // namespace datamux::plugins::token_classification

@@ -1,0 +1,152 @@
+// The SentencePiece tokenizer and the encoding of sentences, tags and corpora.
+#include <gtest/gtest.h>
+
+#include "datamux/core/encoding.h"
+#include "datamux/core/tokenizer.h"
+#include "support/test_support.h"
+
+namespace datamux {
+namespace {
+
+#define EXPECT_CONTAINS(haystack, needle) \
+  EXPECT_NE((haystack).find(needle), std::string::npos) << (haystack)
+
+// A small corpus: enough text for a few hundred pieces.
+std::vector<std::string> corpus() {
+  const std::vector<std::string> words = {"the", "river", "bank", "opened", "a", "new", "branch",
+                                          "in", "paris", "while", "maria", "said", "that",
+                                          "markets", "were", "calm", "today", "and", "prices",
+                                          "rose", "after", "talks", "with", "unions"};
+  std::vector<std::string> texts;
+  for (std::size_t i = 0; i < 400; ++i) {
+    std::string text;
+    for (std::size_t w = 0; w < 12; ++w) text += (w ? " " : "") + words[(i * 7 + w * 5 + i / 3) % words.size()];
+    texts.push_back(text);
+  }
+  return texts;
+}
+
+class TokenizerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new test::ScratchDir();
+    TokenizerTraining options;
+    options.vocab_size = 300;
+    Tokenizer::train(corpus(), dir_->path() / "sp.model", options);
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static Tokenizer tokenizer() { return Tokenizer::load(dir_->path() / "sp.model"); }
+  static test::ScratchDir* dir_;
+};
+test::ScratchDir* TokenizerTest::dir_ = nullptr;
+
+TEST_F(TokenizerTest, ReservesDatamuxSpecialIds) {
+  const Tokenizer t = tokenizer();
+  EXPECT_GT(t.vocab_size(), t.special().first_ordinary());
+  for (std::int64_t id : t.encode("the river bank opened a new branch"))
+    EXPECT_GE(id, t.special().first_ordinary()) << "ordinary text must never map to a reserved id";
+}
+
+TEST_F(TokenizerTest, RoundTripsText) {
+  const Tokenizer t = tokenizer();
+  for (const std::string text : {"maria said that markets were calm today",
+                                 "prices rose after talks with unions in paris"})
+    EXPECT_EQ(t.decode(t.encode(text)), text);
+  const auto batch = t.encode_all({"the river", "", "calm today"});
+  ASSERT_EQ(batch.size(), 3u);
+  EXPECT_TRUE(batch[1].empty());
+  EXPECT_EQ(batch[2], t.encode("calm today"));
+}
+
+TEST_F(TokenizerTest, TrainingIsDeterministicForASeed) {
+  TokenizerTraining options;
+  options.vocab_size = 300;
+  Tokenizer::train(corpus(), dir_->path() / "again.model", options);
+  const Tokenizer a = tokenizer(), b = Tokenizer::load(dir_->path() / "again.model");
+  EXPECT_EQ(a.encode("maria opened a branch in paris"), b.encode("maria opened a branch in paris"));
+}
+
+TEST_F(TokenizerTest, RejectsAFileThatIsNoModel) {
+  const auto bogus = dir_->write("bogus.model", "not a model");
+  try {
+    Tokenizer::load(bogus);
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_CONTAINS(std::string(error.what()), "bogus.model");
+  }
+  EXPECT_THROW(Tokenizer::load(dir_->path() / "absent.model"), Error);
+}
+
+TEST_F(TokenizerTest, LabelsOnlyTheFirstSubTokenOfEachWord) {
+  const Tokenizer t = tokenizer();
+  TaggedSentence sentence;
+  sentence.words = {"Maria", "unionsbranchprices", "opened", "Paris"};  // the second splits
+  sentence.tags = {"B-PER", "O", "O", "B-LOC"};
+  sentence.line = 5;
+  ReadReport report;
+  const std::vector<std::string> labels = {"O", "B-LOC", "B-PER"};
+  const Dataset data = encode_tagged({sentence}, t, labels, 64, "ner.txt", report);
+  ASSERT_EQ(data.examples.size(), 1u);
+  const Example& example = data.examples[0];
+  ASSERT_EQ(example.ids.size(), example.token_labels.size());
+  EXPECT_EQ(example.ids.front(), t.special().bos);
+  EXPECT_EQ(example.ids.back(), t.special().eos);
+  const auto pieces = t.encode_words(sentence.words);
+  ASSERT_GT(pieces[1].size(), 1u) << "the test needs a word of several pieces";
+  std::vector<std::int64_t> expected = {kIgnoreLabel};
+  for (std::size_t w = 0; w < pieces.size(); ++w)
+    for (std::size_t p = 0; p < pieces[w].size(); ++p)
+      expected.push_back(p == 0 ? std::find(labels.begin(), labels.end(), sentence.tags[w]) - labels.begin()
+                                : kIgnoreLabel);
+  expected.push_back(kIgnoreLabel);
+  EXPECT_EQ(example.token_labels, expected);
+}
+
+TEST_F(TokenizerTest, UnknownLabelNamesFileAndLine) {
+  const Tokenizer t = tokenizer();
+  TaggedSentence sentence{{"maria", "said"}, {"B-PER", "B-FOO"}, 7};
+  ReadReport report;
+  try {
+    encode_tagged({sentence}, t, {"O", "B-PER"}, 64, "valid.txt", report);
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_STREQ(error.what(), "valid.txt:8: label 'B-FOO' is not among the training labels (O, B-PER)");
+  }
+  SentenceExample example{"calm today", "", "2", 3};
+  EXPECT_THROW(encode_sentences({example}, t, {"0", "1"}, 64, "dev.tsv", report), Error);
+}
+
+TEST_F(TokenizerTest, PairsAndTruncationFollowTheLayout) {
+  const Tokenizer t = tokenizer();
+  ReadReport report;
+  SentenceExample pair{"maria said", "markets were calm", "1", 2};
+  const Dataset data = encode_sentences({pair}, t, {"0", "1"}, 64, "qnli.tsv", report);
+  const auto& ids = data.examples[0].ids;
+  const auto a = t.encode("maria said"), b = t.encode("markets were calm");
+  std::vector<std::int64_t> expected = {t.special().bos};
+  expected.insert(expected.end(), a.begin(), a.end());
+  expected.insert(expected.end(), {t.special().eos, t.special().eos});
+  expected.insert(expected.end(), b.begin(), b.end());
+  expected.push_back(t.special().eos);
+  EXPECT_EQ(ids, expected);
+  EXPECT_EQ(data.examples[0].label, 1);
+
+  const Dataset cut = encode_sentences({pair}, t, {"0", "1"}, 6, "qnli.tsv", report);
+  EXPECT_EQ(cut.examples[0].ids.size(), 6u);
+  EXPECT_EQ(report.warnings.size(), 1u);
+}
+
+TEST_F(TokenizerTest, CorpusIsCutIntoChunks) {
+  const Tokenizer t = tokenizer();
+  const Dataset data = encode_corpus(corpus(), t, 16);
+  ASSERT_GT(data.examples.size(), 10u);
+  for (const auto& example : data.examples) {
+    EXPECT_LE(example.ids.size(), 16u);
+    EXPECT_EQ(example.ids.front(), t.special().bos);
+    EXPECT_EQ(example.ids.back(), t.special().eos);
+  }
+  EXPECT_EQ(data.label_kind, LabelKind::kNone);
+}
+
+}  // namespace
+}  // namespace datamux
