@@ -3,6 +3,7 @@
 #include <string>
 
 #include "datamux/sdk/sdk.h"
+#include "support/context_checks.h"
 #include "retrieval.h"
 
 namespace datamux::plugins::retrieval {
@@ -12,9 +13,7 @@ std::shared_ptr<Task> create(const Options&, const ModelContext& ctx) {
   if (ctx.vocab_size < 1)
     throw Error("retrieval: the vocabulary size is unknown (" + std::to_string(ctx.vocab_size) +
                 ")");
-  if (ctx.hidden_size < 1)
-    throw Error("retrieval: the backbone's hidden size is unknown (" +
-                std::to_string(ctx.hidden_size) + ")");
+  support::check_hidden_size("retrieval", ctx);
   return std::make_shared<Retrieval>(ctx.hidden_size, ctx.vocab_size, ctx.seed);
 }
 

@@ -9,17 +9,9 @@
 #include <torch/utils.h>
 
 #include "datamux/sdk/error.h"
+#include "support/tensor_shapes.h"
 
 namespace datamux::plugins::retrieval {
-namespace {
-
-std::string shape_text(const torch::Tensor& t) {
-  std::string text = "(";
-  for (int64_t i = 0; i < t.dim(); ++i) text += (i ? ", " : "") + std::to_string(t.size(i));
-  return text + ")";
-}
-
-}  // namespace
 
 Retrieval::Retrieval(std::int64_t hidden_size, std::int64_t vocab_size, std::uint64_t seed)
     : hidden_size_(hidden_size), vocab_size_(vocab_size) {
@@ -41,7 +33,7 @@ TaskOutput Retrieval::forward(const DemuxedStates& states, const Batch& batch) {
   const auto& x = states.tokens;
   if (!x.defined() || x.dim() != 3 || x.size(2) != hidden_size_)
     throw Error("retrieval: expected (rows, length, " + std::to_string(hidden_size_) +
-                ") token states, got " + (x.defined() ? shape_text(x) : "none"));
+                ") token states, got " + (x.defined() ? support::shape_text(x) : "none"));
   const std::int64_t n = batch.num_instances, rows = x.size(0), length = x.size(1);
   if (n < 1 || rows % n != 0)
     throw Error("retrieval: " + std::to_string(rows) + " rows do not form groups of " +
@@ -49,12 +41,12 @@ TaskOutput Retrieval::forward(const DemuxedStates& states, const Batch& batch) {
   if (!batch.input_ids.defined() || batch.input_ids.dim() != 2 ||
       batch.input_ids.size(0) != rows || batch.input_ids.size(1) != length)
     throw Error("retrieval: input ids of shape " +
-                (batch.input_ids.defined() ? shape_text(batch.input_ids) : "none") +
-                " for token states of shape " + shape_text(x));
+                (batch.input_ids.defined() ? support::shape_text(batch.input_ids) : "none") +
+                " for token states of shape " + support::shape_text(x));
   const bool has_mask = batch.attention_mask.defined();
   if (has_mask && batch.attention_mask.sizes() != batch.input_ids.sizes())
-    throw Error("retrieval: attention mask of shape " + shape_text(batch.attention_mask) +
-                " for input ids of shape " + shape_text(batch.input_ids));
+    throw Error("retrieval: attention mask of shape " + support::shape_text(batch.attention_mask) +
+                " for input ids of shape " + support::shape_text(batch.input_ids));
   const std::int64_t groups = rows / n;
   const auto device = x.device();
 
@@ -102,7 +94,7 @@ void RetrievalAccuracy::update(const torch::Tensor& logits, const Batch&) {
   if (!draw_->targets.defined() || logits.data_ptr() != draw_->logits_data ||
       logits.sizes().vec() != draw_->logits_shape)
     throw Error("retrieval: the metric needs the logits of the head's latest forward (got " +
-                shape_text(logits) + ")");
+                support::shape_text(logits) + ")");
   const torch::Tensor targets = draw_->targets.to(logits.device());
   const torch::Tensor counted = targets.ne(kIgnoreLabel);
   correct_ += logits.argmax(-1).eq(targets).logical_and(counted).sum().item<std::int64_t>();

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "datamux/sdk/sdk.h"
+#include "support/context_checks.h"
 #include "sequence_classification.h"
 
 namespace datamux::plugins::sequence_classification {
@@ -16,9 +17,7 @@ std::shared_ptr<Task> create(const Options& options, const ModelContext& ctx) {
   if (ctx.num_labels < 2)
     throw Error("sequence_classification: the training data has " +
                 std::to_string(ctx.num_labels) + " label(s); at least 2 are needed");
-  if (ctx.hidden_size < 1)
-    throw Error("sequence_classification: the backbone's hidden size is unknown (" +
-                std::to_string(ctx.hidden_size) + ")");
+  support::check_hidden_size("sequence_classification", ctx);
   return std::make_shared<SequenceClassification>(ctx.hidden_size, ctx.num_labels,
                                                   options.get_float("classifier_dropout"),
                                                   ctx.seed);

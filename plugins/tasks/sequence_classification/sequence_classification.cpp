@@ -8,17 +8,9 @@
 #include <torch/utils.h>
 
 #include "datamux/sdk/error.h"
+#include "support/tensor_shapes.h"
 
 namespace datamux::plugins::sequence_classification {
-namespace {
-
-std::string shape_text(const torch::Tensor& t) {
-  std::string text = "(";
-  for (int64_t i = 0; i < t.dim(); ++i) text += (i ? ", " : "") + std::to_string(t.size(i));
-  return text + ")";
-}
-
-}  // namespace
 
 SequenceClassification::SequenceClassification(std::int64_t hidden_size, std::int64_t num_labels,
                                                double classifier_dropout, std::uint64_t seed)
@@ -39,7 +31,7 @@ TaskOutput SequenceClassification::forward(const DemuxedStates& states, const Ba
   const auto& x = states.sentence;
   if (!x.defined() || x.dim() != 2 || x.size(1) != hidden_size_)
     throw Error("sequence_classification: expected (rows, " + std::to_string(hidden_size_) +
-                ") sentence states, got " + (x.defined() ? shape_text(x) : "none"));
+                ") sentence states, got " + (x.defined() ? support::shape_text(x) : "none"));
   TaskOutput out;
   auto h = torch::tanh(dense_->forward(dropout_->forward(x)));
   out.logits = out_proj_->forward(dropout_->forward(h));

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "datamux/sdk/sdk.h"
+#include "support/context_checks.h"
 #include "token_classification.h"
 
 namespace datamux::plugins::token_classification {
@@ -22,9 +23,7 @@ std::shared_ptr<Task> create(const Options& options, const ModelContext& ctx) {
   if (static_cast<std::int64_t>(ctx.label_names.size()) != ctx.num_labels)
     throw Error("token_classification: " + std::to_string(ctx.label_names.size()) +
                 " tag names for " + std::to_string(ctx.num_labels) + " labels");
-  if (ctx.hidden_size < 1)
-    throw Error("token_classification: the backbone's hidden size is unknown (" +
-                std::to_string(ctx.hidden_size) + ")");
+  support::check_hidden_size("token_classification", ctx);
   return std::make_shared<TokenClassification>(ctx.hidden_size, ctx.label_names,
                                                options.get_float("classifier_dropout"),
                                                ctx.seed);

@@ -8,17 +8,9 @@
 #include <torch/utils.h>
 
 #include "datamux/sdk/error.h"
+#include "support/tensor_shapes.h"
 
 namespace datamux::plugins::token_classification {
-namespace {
-
-std::string shape_text(const torch::Tensor& t) {
-  std::string text = "(";
-  for (int64_t i = 0; i < t.dim(); ++i) text += (i ? ", " : "") + std::to_string(t.size(i));
-  return text + ")";
-}
-
-}  // namespace
 
 TokenClassification::TokenClassification(std::int64_t hidden_size,
                                          std::vector<std::string> label_names,
@@ -38,15 +30,15 @@ TaskOutput TokenClassification::forward(const DemuxedStates& states, const Batch
   const auto& x = states.tokens;
   if (!x.defined() || x.dim() != 3 || x.size(2) != hidden_size_)
     throw Error("token_classification: expected (rows, length, " + std::to_string(hidden_size_) +
-                ") token states, got " + (x.defined() ? shape_text(x) : "none"));
+                ") token states, got " + (x.defined() ? support::shape_text(x) : "none"));
   TaskOutput out;
   out.logits = classifier_->forward(dropout_->forward(x));  // (B*N, L, C)
   if (!batch.labels.defined()) return out;  // prediction only
 
   const auto labels = batch.labels.to(out.logits.device(), torch::kLong);
   if (labels.dim() != 2 || labels.size(0) != x.size(0) || labels.size(1) != x.size(1))
-    throw Error("token_classification: labels of shape " + shape_text(labels) +
-                " for token states of shape " + shape_text(x) + "; expected (rows, length)");
+    throw Error("token_classification: labels of shape " + support::shape_text(labels) +
+                " for token states of shape " + support::shape_text(x) + "; expected (rows, length)");
   // Summed loss over the labelled positions, divided without a host sync; a batch without
   // any labelled position yields 0 instead of cross_entropy's 0/0 = NaN.
   namespace F = torch::nn::functional;
@@ -69,13 +61,13 @@ void ChunkMetric::update(const torch::Tensor& logits, const Batch& batch) {
   torch::NoGradGuard no_grad;
   const auto num_labels = static_cast<std::int64_t>(label_names_.size());
   if (logits.dim() != 3 || logits.size(2) != num_labels)
-    throw Error("token_classification: logits of shape " + shape_text(logits) + " for " +
+    throw Error("token_classification: logits of shape " + support::shape_text(logits) + " for " +
                 std::to_string(num_labels) + " tags; expected (rows, length, tags)");
   const auto predictions = logits.argmax(-1).to(torch::kCPU, torch::kLong).contiguous();
   const auto labels = batch.labels.to(torch::kCPU, torch::kLong).contiguous();
   if (labels.sizes() != predictions.sizes())
-    throw Error("token_classification: labels of shape " + shape_text(labels) +
-                " for predictions of shape " + shape_text(predictions));
+    throw Error("token_classification: labels of shape " + support::shape_text(labels) +
+                " for predictions of shape " + support::shape_text(predictions));
   const std::int64_t rows = labels.size(0), length = labels.size(1);
   const auto* label = labels.data_ptr<std::int64_t>();
   const auto* predicted = predictions.data_ptr<std::int64_t>();
