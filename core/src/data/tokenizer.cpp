@@ -61,11 +61,6 @@ std::vector<std::vector<std::int64_t>> parse_id_lines(const std::string& text) {
   return out;
 }
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 }  // namespace
 
 std::filesystem::path sentencepiece_tool() {
@@ -133,7 +128,9 @@ std::vector<std::vector<std::int64_t>> Tokenizer::encode_all(
   write_file_atomically(in, lines_of(texts));
   run_tool({"encode", model_file_.string(), in.string(), out.string()}, "", scratch,
            "tokenizer: cannot encode with " + model_file_.string());
-  auto ids = parse_id_lines(read_file(out));
+  std::string lines;
+  read_file(out, lines);  // a missing file leaves it empty: the count check below reports it
+  auto ids = parse_id_lines(lines);
   if (ids.size() != texts.size())
     throw Error("tokenizer: expected " + std::to_string(texts.size()) + " encoded texts, got " +
                 std::to_string(ids.size()));
@@ -160,7 +157,8 @@ std::string Tokenizer::decode(const std::vector<std::int64_t>& ids) const {
   write_file_atomically(in, line + "\n");
   run_tool({"decode", model_file_.string(), in.string(), out.string()}, "", scratch,
            "tokenizer: cannot decode with " + model_file_.string());
-  std::string text = read_file(out);
+  std::string text;
+  read_file(out, text);
   if (!text.empty() && text.back() == '\n') text.pop_back();
   return text;
 }

@@ -14,10 +14,16 @@
 
 namespace datamux {
 
-rapidjson::Document read_json_file(const std::filesystem::path& path) {
+bool read_file(const std::filesystem::path& path, std::string& content) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path.string() + ": cannot open file");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in) return false;
+  content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return true;
+}
+
+rapidjson::Document read_json_file(const std::filesystem::path& path) {
+  std::string text;
+  if (!read_file(path, text)) throw Error(path.string() + ": cannot open file");
   return parse_json(text, path.string());
 }
 

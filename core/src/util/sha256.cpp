@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "datamux/core/json_file.h"
 #include "datamux/sdk/error.h"
 
 namespace datamux {
@@ -64,9 +65,8 @@ std::string sha256_hex(const std::string& bytes) {
 }
 
 std::string sha256_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read " + path.string());
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string bytes;
+  if (!read_file(path, bytes)) throw Error("cannot read " + path.string());
   return sha256_hex(bytes);
 }
 

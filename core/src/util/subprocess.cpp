@@ -7,8 +7,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 #include "datamux/core/json_file.h"
 #include "datamux/sdk/error.h"
@@ -16,14 +14,6 @@
 extern char** environ;
 
 namespace datamux {
-namespace {
-
-std::string read_all(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-}  // namespace
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input,
                           const std::filesystem::path& scratch) {
@@ -44,7 +34,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   int status = 0;
   while (waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) throw Error(argv[0] + ": cannot wait for it: " + std::strerror(errno));
-  return ProcessResult{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_all(out), read_all(err)};
+  ProcessResult result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, "", ""};
+  read_file(out, result.output);  // an absent file simply means nothing was printed
+  read_file(err, result.errors);
+  return result;
 }
 
 }  // namespace datamux

@@ -7,6 +7,9 @@
 
 namespace datamux {
 
+// The whole file's bytes into `content`; false when it cannot be opened (callers word the error).
+bool read_file(const std::filesystem::path& path, std::string& content);
+
 // Parses a JSON file; a syntax error names the file, line and column.
 rapidjson::Document read_json_file(const std::filesystem::path& path);
 // Parses JSON text; `source` names it in a syntax error ("source:line:column: ...").
