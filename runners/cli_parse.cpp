@@ -18,6 +18,18 @@ cxxopts::ParseResult parse(cxxopts::Options& options, const Arguments& args) {
   }
 }
 
+void add_plugin_path_and_help(cxxopts::Options& options) {
+  options.add_options()
+      ("plugin-path", "extra plugin directories, searched first; repeatable",
+       cxxopts::value<std::vector<std::string>>(), "DIR[:DIR...]")
+      ("h,help", "show this help");
+}
+
+std::vector<std::string> repeated(const cxxopts::ParseResult& result, const std::string& name) {
+  if (!result.count(name)) return {};
+  return result[name].as<std::vector<std::string>>();
+}
+
 std::string required(const cxxopts::ParseResult& result, const std::string& name,
                      const std::string& command) {
   if (!result.count(name)) throw UsageError(command + ": --" + name + " is required (see --help)");

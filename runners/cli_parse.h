@@ -11,6 +11,12 @@ namespace datamux::cli {
 // Parses `args` (without the program and subcommand names) into `options`.
 cxxopts::ParseResult parse(cxxopts::Options& options, const Arguments& args);
 
+// --plugin-path and --help, which every command that loads plugins takes.
+void add_plugin_path_and_help(cxxopts::Options& options);
+
+// Every value of a repeatable option; empty when it was not given.
+std::vector<std::string> repeated(const cxxopts::ParseResult& result, const std::string& name);
+
 // The value of a required option, or a UsageError naming it.
 std::string required(const cxxopts::ParseResult& result, const std::string& name,
                      const std::string& command);

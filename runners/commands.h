@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "datamux/core/experiment.h"
 #include "datamux/sdk/error.h"
 
 namespace datamux::cli {
@@ -16,9 +17,11 @@ class UsageError : public Error {
 using Arguments = std::vector<std::string>;
 
 int plugins_command(const Arguments& args);
-int train_command(const Arguments& args);
+int run_training_command(RunCommand command, const Arguments& args);  // train, pretrain, finetune
+int sweep_command(const Arguments& args);
 int eval_command(const Arguments& args);
 int demo_data_command(const Arguments& args);
 int score_command(const Arguments& args);
+int report_command(const Arguments& args);
 
 }  // namespace datamux::cli

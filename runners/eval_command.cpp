@@ -11,13 +11,15 @@ int eval_command(const Arguments& args) {
       ("run", "run directory written by `datamux train`", cxxopts::value<std::string>(), "DIR")
       ("set", "override one value of the run's config (e.g. run.device=cpu); repeatable",
        cxxopts::value<std::vector<std::string>>(), "SECTION.KEY=VALUE")
+      ("data", "evaluate on this file instead (the run's data format; sets data.eval_file)",
+       cxxopts::value<std::string>(), "FILE")
+      ("weights", "evaluate these weights instead of model.pt (best.pt, checkpoints/step-K.pt)",
+       cxxopts::value<std::string>(), "FILE")
       ("logits", "also save the task logits to FILE (libtorch archive, key \"logits\")",
        cxxopts::value<std::string>(), "FILE")
       ("predictions", "also write predictions to FILE in the formats `datamux score` reads",
-       cxxopts::value<std::string>(), "FILE")
-      ("plugin-path", "extra plugin directories, searched first; repeatable",
-       cxxopts::value<std::vector<std::string>>(), "DIR[:DIR...]")
-      ("h,help", "show this help");
+       cxxopts::value<std::string>(), "FILE");
+  add_plugin_path_and_help(options);
   const auto result = parse(options, args);
   if (result.count("help")) {
     std::cout << options.help() << std::endl;
@@ -25,9 +27,10 @@ int eval_command(const Arguments& args) {
   }
   EvalRequest request;
   request.run = required(result, "run", "datamux eval");
-  if (result.count("set")) request.overrides = result["set"].as<std::vector<std::string>>();
-  if (result.count("plugin-path"))
-    request.plugin_paths = result["plugin-path"].as<std::vector<std::string>>();
+  request.overrides = repeated(result, "set");
+  request.plugin_paths = repeated(result, "plugin-path");
+  if (result.count("data")) request.data = result["data"].as<std::string>();
+  if (result.count("weights")) request.weights = result["weights"].as<std::string>();
   if (result.count("logits")) request.logits_out = result["logits"].as<std::string>();
   if (result.count("predictions"))
     request.predictions_out = result["predictions"].as<std::string>();

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "datamux/core/interruption.h"
 
 namespace {
 
@@ -14,10 +15,16 @@ constexpr const char* kUsage =
     "commands:\n"
     "  plugins list                     every backbone, multiplexer, demultiplexer and task found\n"
     "  plugins describe NAME            a component's options, types, defaults and presets\n"
-    "  train --config FILE --out DIR    train a model; --set section.key=value overrides the config\n"
-    "  eval --run DIR                   evaluate a trained run again (--predictions, --logits)\n"
+    "  pretrain --config FILE --out DIR the retrieval warm-up\n"
+    "  finetune --config FILE --from RUN --out DIR\n"
+    "                                   finetune a task from a warm-up (or any checkpoint)\n"
+    "  train --config FILE --out DIR    train whatever the config describes\n"
+    "                                   (all three: --set section.key=value, --resume)\n"
+    "  sweep --config SWEEP --out DIR   the study's grid: backbones x N x tasks, resumable\n"
+    "  eval --run DIR                   evaluate a run again (--data, --weights, --predictions)\n"
     "  demo-data --out DIR              write the generated demo datasets (SST-2/CoNLL/WikiText formats)\n"
     "  score KIND GOLD PRED             score a prediction file (KIND: ner, classification)\n"
+    "  report DIR                       write a run's or sweep's report again from its records\n"
     "\n"
     "Run `datamux <command> --help` for a command's options.";
 
@@ -36,15 +43,22 @@ int main(int argc, char** argv) {
   const Arguments rest(args.begin() + 1, args.end());
   try {
     if (command == "plugins") return plugins_command(rest);
-    if (command == "train") return train_command(rest);
+    if (command == "train") return run_training_command(datamux::RunCommand::kTrain, rest);
+    if (command == "pretrain") return run_training_command(datamux::RunCommand::kPretrain, rest);
+    if (command == "finetune") return run_training_command(datamux::RunCommand::kFinetune, rest);
+    if (command == "sweep") return sweep_command(rest);
     if (command == "eval") return eval_command(rest);
     if (command == "demo-data") return demo_data_command(rest);
     if (command == "score") return score_command(rest);
+    if (command == "report") return report_command(rest);
     if (command == "--version") {
       std::cout << "datamux " DATAMUX_VERSION << std::endl;
       return 0;
     }
     throw UsageError("unknown command '" + command + "' (see datamux --help)");
+  } catch (const datamux::Interrupted& error) {
+    std::cerr << "datamux: " << error.what() << std::endl;
+    return error.exit_code();
   } catch (const UsageError& error) {
     std::cerr << "datamux: error: " << error.what() << std::endl;
     return 2;

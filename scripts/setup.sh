@@ -14,7 +14,11 @@ DATAMUX_JOBS=${DATAMUX_JOBS:-$(nproc)}
 # libopenblas0-pthread matters: Debian's libtorch on the reference BLAS is ~25x slower.
 DATAMUX_PACKAGES=(g++ cmake ninja-build libtorch-dev libboost-dev libboost-program-options-dev
   rapidjson-dev libcxxopts-dev libgtest-dev libsentencepiece-dev libopenblas0-pthread
-  clang libclang-rt-dev)  # clang + its runtime: the readers' libFuzzer targets
+  clang libclang-rt-dev  # clang + its runtime: the readers' libFuzzer targets
+  chromium)  # headless, for the report.html test
+# npm fetches the chart libraries report.html inlines (reports/package-lock.json); a Node.js
+# from elsewhere (e.g. NodeSource, which bundles npm) is used as it is.
+command -v npm >/dev/null || DATAMUX_PACKAGES+=(nodejs npm)
 
 datamux_install_packages() {
   local missing=()
@@ -34,6 +38,13 @@ datamux_install_packages() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The pinned vega, vega-lite and vega-embed builds, once (node_modules is not committed).
+datamux_install_chart_libraries() {
+  [ -f "$DATAMUX_ROOT/reports/node_modules/vega-embed/build/vega-embed.min.js" ] && return 0
+  echo "datamux: npm ci in reports/ (chart libraries for report.html)" >&2
+  (cd "$DATAMUX_ROOT/reports" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
+
 datamux_build() {
   cmake -S "$DATAMUX_ROOT" -B "$DATAMUX_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     ${CMAKE_PREFIX_PATH:+-DCMAKE_PREFIX_PATH="$CMAKE_PREFIX_PATH"} >/dev/null
@@ -41,4 +52,5 @@ datamux_build() {
 }
 
 datamux_install_packages
+datamux_install_chart_libraries
 datamux_build

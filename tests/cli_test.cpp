@@ -42,6 +42,23 @@ TEST(Cli, DescribeUnknownNameFails) {
   EXPECT_CONTAINS(result.out, "no component named 'nope'");
 }
 
+TEST(Cli, DescribeAllCoversEveryComponentOfTheKind) {
+  const auto result = test::run_datamux("plugins describe --all --kind demultiplexer");
+  ASSERT_EQ(result.exit_code, 0) << result.out;
+  for (const char* name : {"index (demultiplexer)", "mlp (demultiplexer)", "none (demultiplexer)"})
+    EXPECT_CONTAINS(result.out, name);
+  EXPECT_EQ(result.out.find("(backbone)"), std::string::npos) << result.out;
+}
+
+TEST(Cli, DescribeTakesANameOrAllNotBoth) {
+  for (const char* arguments : {"plugins describe", "plugins describe roberta --all",
+                                "plugins list --markdown"}) {
+    const auto result = test::run_datamux(arguments);
+    EXPECT_EQ(result.exit_code, 2) << arguments;
+    EXPECT_EQ(line_count(result.out), 1u) << arguments << ": " << result.out;
+  }
+}
+
 TEST(Cli, TrainWritesMetricsAndRecords) {
   test::ScratchDir dir;
   const auto config = dir.write("exp.json", test::tiny_config(2, R"(
@@ -53,12 +70,15 @@ TEST(Cli, TrainWritesMetricsAndRecords) {
   ASSERT_EQ(result.exit_code, 0) << result.out;
   std::ifstream metrics(out / "metrics.jsonl");
   std::string line;
-  int steps = 0, evaluations = 0;
+  int steps = 0, evaluations = 0, means = 0;
   while (std::getline(metrics, line)) {
     const auto record = parse_json(line, "metrics.jsonl");
     if (record.HasMember("eval")) {
       ++evaluations;
       EXPECT_TRUE(record["eval"].HasMember("accuracy"));
+    } else if (record.HasMember("mean")) {
+      ++means;
+      EXPECT_EQ(record["window"].GetInt(), 6);  // the run's one, shorter window
     } else {
       ++steps;
       EXPECT_TRUE(record["loss"].IsNumber());
@@ -66,6 +86,7 @@ TEST(Cli, TrainWritesMetricsAndRecords) {
     }
   }
   EXPECT_EQ(steps, 6);
+  EXPECT_EQ(means, 1);
   EXPECT_EQ(evaluations, 1);
   const auto run = read_json_file(out / "run.json");
   EXPECT_STREQ(run["status"].GetString(), "complete");

@@ -195,6 +195,42 @@ TEST(TokenClassificationTask, MetricIsConllOverLabelledPositionsAcrossBatches) {
   EXPECT_DOUBLE_EQ(m.at("f1"), counter.f1());
 }
 
+TEST(TokenClassificationTask, MetricScoresTruncatedWordsAsPredictedO) {
+  auto made = create_task("token_classification", ner_context());
+  auto metric = made.task->make_metric();
+  constexpr std::int64_t X = kIgnoreLabel;
+  // Tags: 0 O, 1 B-PER, 2 I-PER, 3 B-LOC, 4 I-LOC.
+  // Row 0 "Jim Smith visited Paris | Berlin": the model saw "Jim Smith visited" and tagged it
+  //   B-PER B-PER O (the PER chunk ends too early); "Paris" and "Berlin" were cut off.
+  // Row 1 "Maria Novak | spoke": seen B-PER, predicted B-PER; I-PER and O were cut off, so the
+  //   predicted one-word PER chunk does not match the gold two-word chunk.
+  // Row 2 lost nothing.
+  Batch batch;
+  batch.labels = label_tensor({{1, 2, 0, X}, {1, X, X, X}, {3, 0, X, X}});
+  batch.truncated_labels = label_tensor({{3, 3}, {2, 0}, {X, X}});
+  metric->update(logits_for({{1, 1, 0, 0}, {1, 0, 0, 0}, {3, 0, 0, 0}}, 5), batch);
+
+  // What conlleval gives for the whole sentences, every cut-off word tagged O.
+  metrics::ConllCounter whole;
+  whole.add_sentence({"B-PER", "I-PER", "O", "B-LOC", "B-LOC"}, {"B-PER", "B-PER", "O", "O", "O"});
+  whole.add_sentence({"B-PER", "I-PER", "O"}, {"B-PER", "O", "O"});
+  whole.add_sentence({"B-LOC", "O"}, {"B-LOC", "O"});
+  const auto m = as_map(metric->compute());
+  EXPECT_DOUBLE_EQ(m.at("precision"), whole.precision());
+  EXPECT_DOUBLE_EQ(m.at("recall"), whole.recall());
+  EXPECT_DOUBLE_EQ(m.at("f1"), whole.f1());
+  EXPECT_DOUBLE_EQ(m.at("token_accuracy"), whole.token_accuracy());
+  EXPECT_EQ(m.at("sentences"), 3.0);
+  // gold PER PER LOC LOC LOC = 5 chunks, predicted PER PER PER LOC = 4, correct: the LOC.
+  EXPECT_DOUBLE_EQ(m.at("recall"), 1.0 / 5.0);
+  EXPECT_DOUBLE_EQ(m.at("precision"), 1.0 / 4.0);
+
+  Batch wrong = batch;
+  wrong.truncated_labels = label_tensor({{3, 3}});
+  EXPECT_THROW(metric->update(logits_for({{1, 1, 0, 0}, {1, 0, 0, 0}, {3, 0, 0, 0}}, 5), wrong),
+               Error);
+}
+
 TEST(TokenClassificationTask, NeedsTagNamesForEveryLabel) {
   ModelContext context = ner_context();
   context.label_names.clear();
@@ -390,6 +426,59 @@ TEST(SequenceClassificationTask, BinaryMetricAddsF1OfLabelOne) {
   EXPECT_DOUBLE_EQ(values[0].second, 3.0 / 5.0);
   EXPECT_DOUBLE_EQ(values[1].second, 2.0 / 3.0);
   EXPECT_EQ(values[2].second, 5.0);
+}
+
+// The tiny test config whose sequence_classification section also sets `options`.
+std::string classification_config(const std::string& options) {
+  std::string config = test::tiny_config(2);
+  const std::string from = R"("plugin": "sequence_classification")";
+  const auto at = config.find(from);
+  EXPECT_NE(at, std::string::npos);
+  return config.replace(at, from.size(), from + ", " + options);
+}
+
+TEST(SequenceClassificationTask, MeanPoolingAveragesEachInstancesOwnTokenStates) {
+  auto cls = test::build_from_config(test::tiny_config(2), 100, 2);
+  auto mean = test::build_from_config(classification_config(R"("pooling": "mean")"), 100, 2);
+  EXPECT_EQ(cls.model->task().granularity(), Granularity::kSentence);
+  ASSERT_EQ(mean.model->task().granularity(), Granularity::kToken);
+  Task& head = mean.model->task();
+  head.eval();  // no dropout
+
+  // Rows of 2, 4 and 3 real tokens; the padding holds large values that must not count.
+  const std::int64_t rows = 3, length = 4, d = head.named_parameters()["dense.weight"].size(1);
+  torch::manual_seed(4);
+  Batch batch;
+  batch.attention_mask =
+      torch::tensor({1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0}).reshape({rows, length}).to(torch::kBool);
+  DemuxedStates states;
+  states.tokens = torch::randn({rows, length, d}).masked_fill(
+      batch.attention_mask.logical_not().unsqueeze(-1), 1e4);
+  const torch::Tensor pooled = head.forward(states, batch).logits;
+
+  // The same head on the explicit means, through the sentence path.
+  std::vector<torch::Tensor> means;
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const auto real = batch.attention_mask[r].sum().item<std::int64_t>();
+    means.push_back(states.tokens[r].narrow(0, 0, real).mean(0));
+  }
+  const auto& weights = head.named_parameters();
+  auto expected = torch::tanh(
+      torch::linear(torch::stack(means), weights["dense.weight"], weights["dense.bias"]));
+  expected = torch::linear(expected, weights["out_proj.weight"], weights["out_proj.bias"]);
+  EXPECT_TRUE(torch::allclose(pooled, expected, 1e-5, 1e-5)) << pooled << expected;
+
+  // Through the model, on a batch: the loss is finite and reaches the backbone.
+  Batch random = test::random_batch(2, 2, 6, 100, 2, 9);
+  const ForwardResult result = mean.model->forward(random);
+  EXPECT_TRUE(torch::isfinite(result.loss).item<bool>());
+  EXPECT_FALSE(result.states.sentence.defined());
+  result.loss.backward();
+}
+
+TEST(SequenceClassificationTask, PoolingIsClsOrMean) {
+  EXPECT_THROW(test::build_from_config(classification_config(R"("pooling": "max")"), 100, 2),
+               Error);
 }
 
 TEST(SequenceClassificationTask, MoreLabelsReportAccuracyOnly) {

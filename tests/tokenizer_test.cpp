@@ -1,5 +1,6 @@
 // The SentencePiece tokenizer and the encoding of sentences, tags and corpora.
 #include <gtest/gtest.h>
+#include <torch/torch.h>
 
 #include "datamux/core/encoding.h"
 #include "datamux/core/tokenizer.h"
@@ -100,6 +101,37 @@ TEST_F(TokenizerTest, LabelsOnlyTheFirstSubTokenOfEachWord) {
                                 : kIgnoreLabel);
   expected.push_back(kIgnoreLabel);
   EXPECT_EQ(example.token_labels, expected);
+}
+
+TEST_F(TokenizerTest, WordsCutOffByTruncationKeepTheirLabels) {
+  const Tokenizer t = tokenizer();
+  const std::vector<std::string> labels = {"O", "B-LOC", "B-PER"};
+  // The third word is long; the fourth would fit after it but must not leave a gap.
+  TaggedSentence sentence{{"maria", "said", "unionsbranchprices", "paris", "today"},
+                          {"B-PER", "O", "O", "B-LOC", "O"}, 1};
+  TaggedSentence short_one{{"paris"}, {"B-LOC"}, 9};
+  const auto pieces = t.encode_words(sentence.words);
+  ASSERT_GT(pieces[2].size(), pieces[3].size()) << "the test needs a long third word";
+  const auto kept = static_cast<std::int64_t>(pieces[0].size() + pieces[1].size());
+  const std::int64_t max_length = kept + 2 + static_cast<std::int64_t>(pieces[3].size());
+  ASSERT_LT(max_length, kept + 2 + static_cast<std::int64_t>(pieces[2].size()));
+  ReadReport report;
+  const Dataset data =
+      encode_tagged({sentence, short_one}, t, labels, max_length, "ner.txt", report);
+  const Example& cut = data.examples[0];
+  EXPECT_EQ(static_cast<std::int64_t>(cut.ids.size()), kept + 2);
+  EXPECT_EQ(cut.truncated_labels, (std::vector<std::int64_t>{0, 1, 0}));
+  EXPECT_TRUE(data.examples[1].truncated_labels.empty());
+  ASSERT_EQ(report.warnings.size(), 1u);
+  EXPECT_CONTAINS(report.warnings[0], "1 sentences truncated");
+
+  // As a batch field: padded with kIgnoreLabel; -1 is a filler instance.
+  const torch::Tensor tensor = truncated_label_tensor(data, {1, 0, -1}, torch::kCPU);
+  ASSERT_TRUE(tensor.defined());
+  constexpr std::int64_t X = kIgnoreLabel;
+  const std::vector<std::int64_t> expected = {X, X, X, 0, 1, 0, X, X, X};
+  EXPECT_TRUE(torch::equal(tensor, torch::tensor(expected).reshape({3, 3}))) << tensor;
+  EXPECT_FALSE(truncated_label_tensor(data, {1, -1}, torch::kCPU).defined());
 }
 
 TEST_F(TokenizerTest, UnknownLabelNamesFileAndLine) {

@@ -1,11 +1,17 @@
 #include "test_support.h"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <random>
+#include <thread>
 
-#include <sys/wait.h>
 #include <torch/torch.h>
 
 #include "datamux/core/plugin_search_path.h"
@@ -84,8 +90,11 @@ Batch random_batch(std::int64_t groups, std::int64_t n, std::int64_t length,
   return Batch{ids, mask, labels, n};
 }
 
-CommandResult run_datamux(const std::string& arguments) {
-  const std::string command = datamux_binary().string() + " " + arguments + " 2>&1";
+CommandResult run_datamux(const std::string& arguments) { return run_datamux_in("", arguments); }
+
+CommandResult run_datamux_in(const std::filesystem::path& directory, const std::string& arguments) {
+  const std::string change = directory.empty() ? "" : "cd '" + directory.string() + "' && ";
+  const std::string command = change + datamux_binary().string() + " " + arguments + " 2>&1";
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) throw std::runtime_error("popen failed");
   std::string out;
@@ -95,5 +104,62 @@ CommandResult run_datamux(const std::string& arguments) {
   const int status = ::pclose(pipe);
   return CommandResult{WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
+
+BackgroundDatamux::BackgroundDatamux(const std::vector<std::string>& arguments,
+                                     const std::filesystem::path& log) {
+  const std::string binary = datamux_binary().string();
+  std::vector<std::string> argv_text = {binary};
+  argv_text.insert(argv_text.end(), arguments.begin(), arguments.end());
+  std::vector<char*> argv;
+  for (auto& argument : argv_text) argv.push_back(argument.data());
+  argv.push_back(nullptr);
+  const std::string log_path = log.string();
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {  // only async-signal-safe calls until exec
+    const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, STDOUT_FILENO);
+      ::dup2(fd, STDERR_FILENO);
+    }
+    ::execv(binary.c_str(), argv.data());
+    ::_exit(127);
+  }
+}
+
+BackgroundDatamux::~BackgroundDatamux() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+}
+
+void BackgroundDatamux::send(int signal) {
+  if (pid_ > 0) ::kill(pid_, signal);
+}
+
+int BackgroundDatamux::wait() {
+  int status = 0;
+  if (pid_ <= 0 || ::waitpid(pid_, &status, 0) != pid_) return -1;
+  pid_ = -1;
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool wait_until(const std::function<bool()>& condition, double seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return condition();
+}
+
+std::string read_text(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::filesystem::path source_dir() { return DATAMUX_TEST_SOURCE_DIR; }
 
 }  // namespace datamux::test

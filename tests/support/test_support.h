@@ -2,6 +2,7 @@
 // Shared helpers for the test suite: paths of what the build produced, scratch directories,
 // and a model assembled from an inline config through the real plugins.
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,6 +10,9 @@
 #include "datamux/core/model_builder.h"
 #include "datamux/core/plugin_host.h"
 #include "datamux/core/resolved_config.h"
+
+#define EXPECT_CONTAINS(haystack, needle) \
+  EXPECT_NE((haystack).find(needle), std::string::npos) << (haystack)
 
 namespace datamux::test {
 
@@ -67,5 +71,33 @@ struct CommandResult {
 };
 // Runs the datamux binary with `arguments` (shell-quoted by the caller where needed).
 CommandResult run_datamux(const std::string& arguments);
+// The same, with `directory` as the working directory (for configs with relative data paths).
+CommandResult run_datamux_in(const std::filesystem::path& directory, const std::string& arguments);
+
+// A datamux process in the background, its stdout and stderr going to `log`: for tests that
+// signal or kill it. The destructor kills it if it still runs.
+class BackgroundDatamux {
+ public:
+  BackgroundDatamux(const std::vector<std::string>& arguments, const std::filesystem::path& log);
+  ~BackgroundDatamux();
+  BackgroundDatamux(const BackgroundDatamux&) = delete;
+  BackgroundDatamux& operator=(const BackgroundDatamux&) = delete;
+
+  void send(int signal);
+  // The exit code, or 128 + the signal that ended it (as a shell reports it).
+  int wait();
+
+ private:
+  int pid_ = -1;
+};
+
+// Polls `condition` every few milliseconds until it holds (true) or `seconds` pass (false).
+bool wait_until(const std::function<bool()>& condition, double seconds);
+
+// A file's whole content; empty when it cannot be read.
+std::string read_text(const std::filesystem::path& file);
+
+// The repository's source tree (configs/, docs/).
+std::filesystem::path source_dir();
 
 }  // namespace datamux::test

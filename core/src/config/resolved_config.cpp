@@ -60,6 +60,12 @@ OptionSchema train_schema() {
       .add_float("max_grad_norm", 1.0, "gradient clipping norm; 0 disables clipping", 0.0)
       .add_int("log_every", 10, "steps between progress lines", 1)
       .add_int("eval_every", 0, "steps between evaluations; 0 evaluates only at the end", 0)
+      .add_int("checkpoint_every", 500,
+               "steps between resumable checkpoints; 0 writes one only on interruption", 0)
+      .add_int("keep_checkpoints", 2, "resumable checkpoints kept (the newest); best.pt is extra", 1)
+      .add_int("throughput_repeats", 3,
+               "timed inference passes over the evaluation set after each evaluation (median "
+               "reported); 0 skips the measurement", 0)
       .add_string("init_from", "",
                   "run directory to start from (a warm-up): its tokenizer, backbone, multiplexer, "
                   "demultiplexer and retrieval head");

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <numeric>
+#include <sstream>
 
 #include <torch/torch.h>
 
+#include "datamux/core/encoding.h"
 #include "datamux/sdk/error.h"
 
 namespace datamux {
@@ -45,7 +47,10 @@ Batch make_batch(const Dataset& data, const std::vector<std::int64_t>& indices,
       labels.accessor<std::int64_t, 1>()[row] = example.label;
     }
   }
-  return Batch{ids.to(device), mask.to(device), labels.to(device), num_instances};
+  Batch batch{ids.to(device), mask.to(device), labels.to(device), num_instances};
+  // Token tasks: the words truncation cut off, which the metrics score as predicted O.
+  if (token_labels) batch.truncated_labels = truncated_label_tensor(data, indices, device);
+  return batch;
 }
 
 TrainBatches::TrainBatches(const Dataset& data, std::int64_t groups, std::int64_t num_instances,
@@ -80,6 +85,31 @@ Batch TrainBatches::next() {
                                     order_.begin() + position_ + batch_rows_);
   position_ += batch_rows_;
   return make_batch(data_, indices, num_instances_, max_length_, device_);
+}
+
+TrainBatches::State TrainBatches::state() const {
+  std::ostringstream random;
+  random << random_;
+  return State{random.str(), order_, static_cast<std::int64_t>(position_), epoch_, skipped_};
+}
+
+void TrainBatches::restore(const State& state) {
+  const auto size = static_cast<std::int64_t>(data_.examples.size());
+  const bool fits =
+      static_cast<std::int64_t>(state.order.size()) == size && state.position >= 0 &&
+      state.position <= size &&
+      std::all_of(state.order.begin(), state.order.end(),
+                  [&](std::int64_t index) { return index >= 0 && index < size; });
+  if (!fits)
+    throw Error("the checkpoint's data position does not fit this training set of " +
+                std::to_string(size) + " examples (was the data changed?)");
+  std::istringstream random(state.random);
+  random >> random_;
+  if (!random) throw Error("the checkpoint's data RNG state is damaged");
+  order_ = state.order;
+  position_ = static_cast<std::size_t>(state.position);
+  epoch_ = state.epoch;
+  skipped_ = state.skipped;
 }
 
 std::vector<Batch> evaluation_batches(const Dataset& data, std::int64_t groups,

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include <torch/torch.h>
+
 #include "datamux/sdk/error.h"
 
 namespace datamux {
@@ -117,13 +119,16 @@ Dataset encode_tagged(const std::vector<TaggedSentence>& sentences, const Tokeni
     const auto first = all_pieces.begin() + static_cast<std::ptrdiff_t>(next_word);
     const std::vector<std::vector<std::int64_t>> pieces(first, first + static_cast<std::ptrdiff_t>(sentence.words.size()));
     next_word += sentence.words.size();
+    bool cut = false;
     for (std::size_t w = 0; w < pieces.size(); ++w) {
-      if (static_cast<std::int64_t>(out.ids.size() + pieces[w].size()) + 1 > max_length) {
-        ++truncated;  // later words get no label; predictions files mark them
-        break;
-      }
       const auto where = source + ":" + std::to_string(sentence.line + w);
       const std::int64_t label = label_index(label_names, sentence.tags[w], where);
+      // Once a word does not fit, it and every later word are left out (never a gap).
+      cut = cut || static_cast<std::int64_t>(out.ids.size() + pieces[w].size()) + 1 > max_length;
+      if (cut) {
+        out.truncated_labels.push_back(label);
+        continue;
+      }
       for (std::size_t p = 0; p < pieces[w].size(); ++p) {
         out.ids.push_back(pieces[w][p]);
         out.token_labels.push_back(p == 0 ? label : kIgnoreLabel);  // first sub-token only
@@ -131,6 +136,7 @@ Dataset encode_tagged(const std::vector<TaggedSentence>& sentences, const Tokeni
     }
     out.ids.push_back(t.eos);
     out.token_labels.push_back(kIgnoreLabel);
+    if (cut) ++truncated;
     data.examples.push_back(std::move(out));
   }
   if (truncated)
@@ -155,6 +161,24 @@ Dataset encode_corpus(const std::vector<std::string>& paragraphs, const Tokenize
     data.examples.push_back(std::move(out));
   }
   return data;
+}
+
+torch::Tensor truncated_label_tensor(const Dataset& data, const std::vector<std::int64_t>& indices,
+                                     torch::Device device) {
+  std::size_t width = 0;
+  for (std::int64_t index : indices)
+    if (index >= 0) width = std::max(width, data.examples[index].truncated_labels.size());
+  if (width == 0) return {};
+  auto labels = torch::full({static_cast<std::int64_t>(indices.size()),
+                             static_cast<std::int64_t>(width)},
+                            kIgnoreLabel, torch::kLong);
+  auto rows = labels.accessor<std::int64_t, 2>();
+  for (std::size_t row = 0; row < indices.size(); ++row) {
+    if (indices[row] < 0) continue;
+    const auto& cut = data.examples[indices[row]].truncated_labels;
+    for (std::size_t w = 0; w < cut.size(); ++w) rows[row][w] = cut[w];
+  }
+  return labels.to(device);
 }
 
 }  // namespace datamux

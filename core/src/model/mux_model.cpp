@@ -15,7 +15,7 @@ MuxModel::MuxModel(ModelComponents components, std::int64_t num_instances, LossW
   if (components_.retrieval) register_module("retrieval", components_.retrieval);
 }
 
-ForwardResult MuxModel::forward(const Batch& batch) {
+ForwardResult MuxModel::forward(const Batch& batch, bool with_retrieval) {
   const std::int64_t n = num_instances_;
   const std::int64_t rows = batch.input_ids.size(0);
   if (batch.num_instances != n || rows % n != 0)
@@ -38,12 +38,13 @@ ForwardResult MuxModel::forward(const Batch& batch) {
   result.muxed_hidden = components_.backbone->encode(mixed, result.mixed_mask);
 
   // Each kind of state is computed once, and only if some head reads it.
+  const bool retrieval = components_.retrieval && with_retrieval;
   const bool sentence = components_.task->granularity() == Granularity::kSentence;
   if (sentence) result.states.sentence = demux.sentence(result.muxed_hidden);
-  if (!sentence || components_.retrieval) result.states.tokens = demux.tokens(result.muxed_hidden);
+  if (!sentence || retrieval) result.states.tokens = demux.tokens(result.muxed_hidden);
   result.task = components_.task->forward(result.states, batch);
   result.loss = result.task.loss;
-  if (components_.retrieval) {
+  if (retrieval) {
     result.retrieval = components_.retrieval->forward(result.states, batch);
     result.loss = weights_.task * result.task.loss + weights_.retrieval * result.retrieval.loss;
   }

@@ -15,8 +15,6 @@ std::string shape_text(const torch::Tensor& tensor) {
   return text + ")";
 }
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
-
 // Copies one module's own tensors from its archive, then recurses into its children.
 void load_module(torch::nn::Module& module, torch::serialize::InputArchive& archive,
                  const std::string& prefix, const std::string& file) {
@@ -54,7 +52,7 @@ void save_weights(const torch::nn::Module& model, const std::filesystem::path& p
   } catch (const c10::Error& error) {
     std::filesystem::remove(temporary);
     throw Error(path.string() + ": cannot write checkpoint: " +
-                first_line(error.what_without_backtrace()));
+                libtorch_message(error));
   }
   std::filesystem::rename(temporary, path);
 }
@@ -68,15 +66,13 @@ void load_weights(torch::nn::Module& model, const std::filesystem::path& path,
                   torch::Device device,
                   const std::vector<std::pair<std::string, std::string>>& children) {
   const std::string file = path.string();
-  if (!std::filesystem::exists(path)) throw Error(file + ": checkpoint not found");
-  torch::serialize::InputArchive archive;
+  torch::serialize::InputArchive archive = open_checkpoint(path, device);
   try {
-    archive.load_from(file, device);
-  } catch (const c10::Error& error) {
-    throw Error(file + ": not a readable checkpoint (truncated or corrupted?): " +
-                first_line(error.what_without_backtrace()));
-  }
-  try {
+    // A training checkpoint (training_checkpoint.h) keeps the weights under "model".
+    c10::IValue format;
+    torch::serialize::InputArchive nested;
+    if (archive.try_read("format", format) && archive.try_read("model", nested))
+      archive = std::move(nested);
     if (children.empty()) {
       load_module(model, archive, "", file);
       return;
@@ -91,8 +87,36 @@ void load_weights(torch::nn::Module& model, const std::filesystem::path& path,
       load_module(**target, child, into + ".", file);
     }
   } catch (const c10::Error& error) {
-    throw Error(file + ": damaged checkpoint: " + first_line(error.what_without_backtrace()));
+    throw Error(file + ": damaged checkpoint: " + libtorch_message(error));
   }
+}
+
+torch::serialize::InputArchive open_checkpoint(const std::filesystem::path& path,
+                                               torch::Device device) {
+  const std::string file = path.string();
+  if (!std::filesystem::exists(path)) throw Error(file + ": checkpoint not found");
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(file, device);
+  } catch (const c10::Error& error) {
+    throw Error(file + ": not a readable checkpoint (truncated or corrupted?): " +
+                libtorch_message(error));
+  }
+  return archive;
+}
+
+void load_weights_from_archive(torch::nn::Module& model, torch::serialize::InputArchive& archive,
+                               const std::string& file) {
+  try {
+    load_module(model, archive, "", file);
+  } catch (const c10::Error& error) {
+    throw Error(file + ": damaged checkpoint: " + libtorch_message(error));
+  }
+}
+
+std::string libtorch_message(const c10::Error& error) {
+  const std::string text = error.what_without_backtrace();
+  return text.substr(0, text.find('\n'));
 }
 
 }  // namespace datamux

@@ -24,7 +24,8 @@ void write_predictions(const Dataset& data, const std::vector<torch::Tensor>& lo
       continue;
     }
     // The i-th labelled position is the first sub-token of word i; words cut off by
-    // truncation were never seen and are written as O.
+    // truncation were never seen and are written as O, as the evaluation scores them
+    // (Batch::truncated_labels), so `datamux score` on this file reproduces its numbers.
     const torch::Tensor row_tags = predicted[row];
     const auto tags = row_tags.accessor<std::int64_t, 1>();
     std::size_t word = 0;

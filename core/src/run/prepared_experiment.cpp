@@ -1,5 +1,6 @@
 #include "prepared_experiment.h"
 
+#include <optional>
 #include <thread>
 
 #include <torch/torch.h>
@@ -20,13 +21,33 @@ void set_threads(std::int64_t threads) {
   torch::set_num_threads(threads > 0 ? static_cast<int>(threads) : cores);
 }
 
+// Where an earlier run's weights come from: a run directory means its model.pt; a file means
+// that weights file or training checkpoint, inside a run directory (or its checkpoints/).
+struct InitSource {
+  std::filesystem::path run, weights;
+};
+
+InitSource init_source(const std::filesystem::path& from) {
+  if (std::filesystem::is_directory(from)) {
+    if (!is_run_directory(from))
+      throw Error("train.init_from: " + from.string() + " is not a run directory (no config.json)");
+    if (!std::filesystem::exists(from / "model.pt"))
+      throw Error("train.init_from: " + from.string() +
+                  " has no model.pt (the run did not finish; pass one of its checkpoints)");
+    return {from, from / "model.pt"};
+  }
+  if (!std::filesystem::is_regular_file(from))
+    throw Error("train.init_from: " + from.string() + ": no such run directory or checkpoint");
+  for (const auto& dir : {from.parent_path(), from.parent_path().parent_path()})
+    if (is_run_directory(dir)) return {dir, from};
+  throw Error("train.init_from: " + from.string() +
+              " is not inside a run directory (its config.json and tokenizer are needed too)");
+}
+
 // Loads backbone, multiplexer and demultiplexer from an earlier run, and its retrieval head
 // into this model's auxiliary one: the warm-up's task head, or a finetuning run's auxiliary.
-void initialise_from(MuxModel& model, const std::filesystem::path& run, torch::Device device) {
-  const auto config_file = run / "config.json";
-  if (!std::filesystem::exists(config_file))
-    throw Error("train.init_from: " + run.string() + " is not a run directory (no config.json)");
-  const auto source = read_json_file(config_file);
+void initialise_from(MuxModel& model, const InitSource& source_run, torch::Device device) {
+  const auto source = read_json_file(source_run.run / "config.json");
   const bool source_is_warmup = source.HasMember("task") && source["task"].HasMember("plugin") &&
                                 std::string(source["task"]["plugin"].GetString()) == "retrieval";
   std::vector<std::pair<std::string, std::string>> children = {
@@ -35,7 +56,7 @@ void initialise_from(MuxModel& model, const std::filesystem::path& run, torch::D
     if (source_is_warmup) children.emplace_back("retrieval", "task");
     else if (source.HasMember("retrieval")) children.emplace_back("retrieval", "retrieval");
   }
-  load_weights(model, run / "model.pt", device, children);
+  load_weights(model, source_run.weights, device, children);
 }
 
 }  // namespace
@@ -53,17 +74,19 @@ PreparedExperiment prepare_experiment(const ExperimentConfig& raw,
 
   // A finetuning run starts from its warm-up: same tokenizer, and its weights (below).
   const std::filesystem::path init_from = config.train.options.get_string("init_from");
+  std::optional<InitSource> source;
+  if (!init_from.empty()) source = init_source(init_from);
   DataReuse data_reuse = reuse;
-  if (!init_from.empty() && data_reuse.tokenizer.empty() &&
-      std::filesystem::exists(init_from / "tokenizer.model"))
-    data_reuse.tokenizer = init_from / "tokenizer.model";
+  if (source && data_reuse.tokenizer.empty() &&
+      std::filesystem::exists(source->run / "tokenizer.model"))
+    data_reuse.tokenizer = source->run / "tokenizer.model";
 
   auto scratch = std::make_unique<TemporaryDirectory>();
   DataSplits data = load_splits(config, data_reuse, scratch->path());
   const DataShape shape{data.train.vocab_size, data.train.label_names, data.train.tokens};
   std::shared_ptr<MuxModel> model = build_model(config, *plugins, shape);
   model->to(device);
-  if (!init_from.empty()) initialise_from(*model, init_from, device);
+  if (source) initialise_from(*model, *source, device);
   return PreparedExperiment{std::move(plugins), std::move(config), device,
                             std::move(data),    std::move(model),  std::move(scratch)};
 }

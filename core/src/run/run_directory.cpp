@@ -5,26 +5,32 @@
 
 namespace datamux {
 
-RunDirectory::RunDirectory(std::filesystem::path path) : path_(std::move(path)) {
+RunDirectory RunDirectory::create(std::filesystem::path path) {
   std::error_code error;
-  if (std::filesystem::exists(path_) && !std::filesystem::is_directory(path_))
-    throw Error(path_.string() + ": output path exists and is not a directory");
-  if (std::filesystem::is_directory(path_) && !std::filesystem::is_empty(path_))
-    throw Error(path_.string() + ": output directory is not empty; choose a new --out");
-  std::filesystem::create_directories(path_, error);
-  if (error) throw Error(path_.string() + ": cannot create output directory: " + error.message());
-  metrics_.open(path_ / "metrics.jsonl", std::ios::out | std::ios::trunc);
-  if (!metrics_) throw Error((path_ / "metrics.jsonl").string() + ": cannot create file");
+  if (std::filesystem::exists(path) && !std::filesystem::is_directory(path))
+    throw Error(path.string() + ": output path exists and is not a directory");
+  if (std::filesystem::is_directory(path) && !std::filesystem::is_empty(path))
+    throw Error(path.string() +
+                ": output directory is not empty; choose a new --out (or --resume to continue it)");
+  std::filesystem::create_directories(path / "checkpoints", error);
+  if (error) throw Error(path.string() + ": cannot create output directory: " + error.message());
+  return RunDirectory(std::move(path));
+}
+
+RunDirectory RunDirectory::reopen(std::filesystem::path path) {
+  if (!is_run_directory(path)) throw Error(path.string() + ": not a run directory (no config.json)");
+  std::error_code error;
+  std::filesystem::create_directories(path / "checkpoints", error);
+  if (error) throw Error(path.string() + ": cannot write into the run directory: " + error.message());
+  return RunDirectory(std::move(path));
 }
 
 void RunDirectory::write_json(const std::string& name, const rapidjson::Value& value) const {
   write_file_atomically(path_ / name, to_json_text(value) + "\n");
 }
 
-void RunDirectory::append_metrics(const rapidjson::Value& value) {
-  metrics_ << to_json_text(value, false) << '\n';
-  metrics_.flush();
-  if (!metrics_) throw Error((path_ / "metrics.jsonl").string() + ": write failed");
+bool is_run_directory(const std::filesystem::path& path) {
+  return std::filesystem::is_regular_file(path / "config.json");
 }
 
 }  // namespace datamux

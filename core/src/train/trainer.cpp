@@ -2,7 +2,10 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
+#include <mutex>
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include "datamux/sdk/error.h"
@@ -28,11 +31,38 @@ double scheduled_learning_rate(const TrainSettings& settings, std::int64_t step)
   return settings.learning_rate * std::max(0.0, remaining / span);
 }
 
+namespace {
+
+// Seeds the global CPU generator for a scope and puts its state back afterwards.
+class SeededGenerator {
+ public:
+  explicit SeededGenerator(std::uint64_t seed) : generator_(at::detail::getDefaultCPUGenerator()) {
+    std::lock_guard<std::mutex> lock(generator_.mutex());
+    saved_ = generator_.get_state();
+    generator_.set_current_seed(seed);
+  }
+  ~SeededGenerator() {
+    std::lock_guard<std::mutex> lock(generator_.mutex());
+    generator_.set_state(saved_);
+  }
+  SeededGenerator(const SeededGenerator&) = delete;
+  SeededGenerator& operator=(const SeededGenerator&) = delete;
+
+ private:
+  at::Generator generator_;
+  torch::Tensor saved_;
+};
+
+constexpr std::uint64_t kEvaluationSeed = 20220523;
+
+}  // namespace
+
 EvaluationRecord evaluate(MuxModel& model, const std::vector<Batch>& batches, std::int64_t step,
                           std::vector<torch::Tensor>* logits) {
   const bool was_training = model.is_training();
   model.eval();
   torch::NoGradGuard no_grad;
+  SeededGenerator seeded(kEvaluationSeed);
   auto metric = model.task().make_metric();
   double loss_sum = 0, retrieval_sum = 0;
   for (const Batch& batch : batches) {
@@ -50,40 +80,41 @@ EvaluationRecord evaluate(MuxModel& model, const std::vector<Batch>& batches, st
   return record;
 }
 
-Trainer::Trainer(MuxModel& model, TrainSettings settings)
-    : model_(model), settings_(settings) {}
-
-void Trainer::run(TrainBatches& batches, const std::vector<Batch>& evaluation,
-                  const TrainingObserver& observer) {
-  std::vector<torch::Tensor> trainable;
+Trainer::Trainer(MuxModel& model, TrainSettings settings) : model_(model), settings_(settings) {
   for (const auto& parameter : model_.parameters())
-    if (parameter.requires_grad()) trainable.push_back(parameter);
-  torch::optim::AdamW optimizer(
-      trainable, torch::optim::AdamWOptions(settings_.learning_rate)
-                     .weight_decay(settings_.weight_decay));
+    if (parameter.requires_grad()) trainable_.push_back(parameter);
+  optimizer_ = std::make_unique<torch::optim::AdamW>(
+      trainable_, torch::optim::AdamWOptions(settings_.learning_rate)
+                      .weight_decay(settings_.weight_decay));
+}
+
+std::int64_t Trainer::run(TrainBatches& batches, const std::vector<Batch>& evaluation,
+                          const TrainingObserver& observer, std::int64_t steps_done,
+                          double seconds_done) {
   model_.train();
   const auto start = std::chrono::steady_clock::now();
+  const double no_clipping = std::numeric_limits<double>::infinity();
 
-  for (std::int64_t step = 0; step < settings_.steps; ++step) {
+  for (std::int64_t step = steps_done; step < settings_.steps; ++step) {
     const double learning_rate = scheduled_learning_rate(settings_, step);
-    for (auto& group : optimizer.param_groups())
+    for (auto& group : optimizer_->param_groups())
       static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learning_rate);
 
     const Batch batch = batches.next();
-    optimizer.zero_grad();
+    optimizer_->zero_grad();
     const ForwardResult result = model_.forward(batch);
     const double loss = result.loss.item<double>();
     if (!std::isfinite(loss))
       throw Error("training stopped at step " + std::to_string(step + 1) + ": the loss is " +
                   (std::isnan(loss) ? "NaN" : "infinite") + " (try a lower train.learning_rate)");
     result.loss.backward();
-    const double grad_norm =
-        settings_.max_grad_norm > 0
-            ? torch::nn::utils::clip_grad_norm_(trainable, settings_.max_grad_norm)
-            : torch::nn::utils::clip_grad_norm_(trainable, std::numeric_limits<double>::infinity());
-    optimizer.step();
+    // Measured even when clipping is off, for the log.
+    const double grad_norm = torch::nn::utils::clip_grad_norm_(
+        trainable_, settings_.max_grad_norm > 0 ? settings_.max_grad_norm : no_clipping);
+    optimizer_->step();
 
     const double elapsed =
+        seconds_done +
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (observer.on_step) {
       MetricValues losses = {{"task_loss", result.task.loss.item<double>()}};
@@ -95,7 +126,10 @@ void Trainer::run(TrainBatches& batches, const std::vector<Batch>& evaluation,
     const bool due = settings_.eval_every > 0 && (step + 1) % settings_.eval_every == 0;
     if (!evaluation.empty() && (due || last) && observer.on_evaluation)
       observer.on_evaluation(evaluate(model_, evaluation, step + 1));
+    if (observer.after_step) observer.after_step(step + 1);
+    if (!last && observer.stop_requested && observer.stop_requested()) return step + 1;
   }
+  return settings_.steps;
 }
 
 }  // namespace datamux

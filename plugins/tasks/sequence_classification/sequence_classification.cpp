@@ -13,8 +13,9 @@
 namespace datamux::plugins::sequence_classification {
 
 SequenceClassification::SequenceClassification(std::int64_t hidden_size, std::int64_t num_labels,
-                                               double classifier_dropout, std::uint64_t seed)
-    : hidden_size_(hidden_size), num_labels_(num_labels) {
+                                               double classifier_dropout, Pooling pooling,
+                                               std::uint64_t seed)
+    : hidden_size_(hidden_size), num_labels_(num_labels), pooling_(pooling) {
   dropout_ = register_module("dropout", torch::nn::Dropout(classifier_dropout));
   dense_ = register_module("dense", torch::nn::Linear(hidden_size, hidden_size));
   out_proj_ = register_module("out_proj", torch::nn::Linear(hidden_size, num_labels));
@@ -27,11 +28,33 @@ SequenceClassification::SequenceClassification(std::int64_t hidden_size, std::in
   }
 }
 
+torch::Tensor SequenceClassification::sentence_states(const DemuxedStates& states,
+                                                      const Batch& batch) const {
+  if (pooling_ == Pooling::kCls) {
+    const auto& x = states.sentence;
+    if (!x.defined() || x.dim() != 2 || x.size(1) != hidden_size_)
+      throw Error("sequence_classification: expected (rows, " + std::to_string(hidden_size_) +
+                  ") sentence states, got " + (x.defined() ? support::shape_text(x) : "none"));
+    return x;
+  }
+  const auto& tokens = states.tokens;
+  if (!tokens.defined() || tokens.dim() != 3 || tokens.size(2) != hidden_size_)
+    throw Error("sequence_classification: pooling 'mean' expected (rows, length, " +
+                std::to_string(hidden_size_) + ") token states, got " +
+                (tokens.defined() ? support::shape_text(tokens) : "none"));
+  const auto& mask = batch.attention_mask;
+  if (!mask.defined() || mask.dim() != 2 || mask.size(0) != tokens.size(0) ||
+      mask.size(1) != tokens.size(1))
+    throw Error("sequence_classification: pooling 'mean' needs a (rows, length) attention mask "
+                "for token states of shape " + support::shape_text(tokens) + ", got " +
+                (mask.defined() ? support::shape_text(mask) : "none"));
+  // Each instance's own real tokens only: its padding positions hold the other instances'.
+  const auto weights = mask.to(tokens.device(), tokens.scalar_type()).unsqueeze(-1);
+  return (tokens * weights).sum(1) / weights.sum(1).clamp_min(1);
+}
+
 TaskOutput SequenceClassification::forward(const DemuxedStates& states, const Batch& batch) {
-  const auto& x = states.sentence;
-  if (!x.defined() || x.dim() != 2 || x.size(1) != hidden_size_)
-    throw Error("sequence_classification: expected (rows, " + std::to_string(hidden_size_) +
-                ") sentence states, got " + (x.defined() ? support::shape_text(x) : "none"));
+  const torch::Tensor x = sentence_states(states, batch);
   TaskOutput out;
   auto h = torch::tanh(dense_->forward(dropout_->forward(x)));
   out.logits = out_proj_->forward(dropout_->forward(h));

@@ -1,6 +1,14 @@
 #pragma once
 // Sentence classification with RoBERTa's classification head, on one demultiplexed sentence
-// state per instance.
+// state per instance: the demultiplexer's (the reference's CLS slot), or the mean of the
+// instance's demultiplexed token states.
+//
+// Why `mean` exists: the CLS slot holds a constant token, so the backbone must first learn to
+// gather each instance's sentence into it, and only the task loss teaches that. The auxiliary
+// retrieval loss pulls the shared backbone the other way (every position keeps its own
+// tokens), so a small model sits at chance for hundreds of steps before it finds the route.
+// The demultiplexed token states are what the retrieval warm-up trained; their mean carries
+// the instance's words from the first step.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -13,19 +21,28 @@
 
 namespace datamux::plugins::sequence_classification {
 
+enum class Pooling { kCls, kMean };
+
 class SequenceClassification : public Task {
  public:
   SequenceClassification(std::int64_t hidden_size, std::int64_t num_labels,
-                         double classifier_dropout, std::uint64_t seed);
+                         double classifier_dropout, Pooling pooling, std::uint64_t seed);
 
-  Granularity granularity() const override { return Granularity::kSentence; }
+  // Mean pooling reads the token states, so it asks the core for those.
+  Granularity granularity() const override {
+    return pooling_ == Pooling::kMean ? Granularity::kToken : Granularity::kSentence;
+  }
   TaskOutput forward(const DemuxedStates& states, const Batch& batch) override;
   std::unique_ptr<Metric> make_metric() const override;
   std::string primary_metric() const override { return "accuracy"; }
 
  private:
+  // (rows, d) sentence states: the demultiplexer's, or the masked mean of the token states.
+  torch::Tensor sentence_states(const DemuxedStates& states, const Batch& batch) const;
+
   std::int64_t hidden_size_;
   std::int64_t num_labels_;
+  Pooling pooling_;
   torch::nn::Dropout dropout_{nullptr};
   torch::nn::Linear dense_{nullptr};     // d -> d, followed by tanh
   torch::nn::Linear out_proj_{nullptr};  // d -> num_labels

@@ -69,19 +69,37 @@ void ChunkMetric::update(const torch::Tensor& logits, const Batch& batch) {
     throw Error("token_classification: labels of shape " + support::shape_text(labels) +
                 " for predictions of shape " + support::shape_text(predictions));
   const std::int64_t rows = labels.size(0), length = labels.size(1);
+  // Words cut off by truncation belong to the sentence too (see Batch::truncated_labels).
+  torch::Tensor cut;
+  if (batch.truncated_labels.defined()) {
+    cut = batch.truncated_labels.to(torch::kCPU, torch::kLong).contiguous();
+    if (cut.dim() != 2 || cut.size(0) != rows)
+      throw Error("token_classification: truncated labels of shape " + support::shape_text(cut) +
+                  " for " + std::to_string(rows) + " rows; expected (rows, words)");
+  }
+  const std::int64_t cut_width = cut.defined() ? cut.size(1) : 0;
   const auto* label = labels.data_ptr<std::int64_t>();
   const auto* predicted = predictions.data_ptr<std::int64_t>();
+  const auto* cut_label = cut.defined() ? cut.data_ptr<std::int64_t>() : nullptr;
+  auto tag_of = [&](std::int64_t id) -> const std::string& {
+    if (id < 0 || id >= num_labels)
+      throw Error("token_classification: label " + std::to_string(id) + " is outside the " +
+                  std::to_string(num_labels) + " tags");
+    return label_names_[static_cast<std::size_t>(id)];
+  };
   std::vector<std::string> gold, guess;
   for (std::int64_t row = 0; row < rows; ++row) {
     gold.clear();
     guess.clear();
     for (std::int64_t t = row * length; t < (row + 1) * length; ++t) {
       if (label[t] == kIgnoreLabel) continue;
-      if (label[t] < 0 || label[t] >= num_labels)
-        throw Error("token_classification: label " + std::to_string(label[t]) +
-                    " is outside the " + std::to_string(num_labels) + " tags");
-      gold.push_back(label_names_[static_cast<std::size_t>(label[t])]);
+      gold.push_back(tag_of(label[t]));
       guess.push_back(label_names_[static_cast<std::size_t>(predicted[t])]);
+    }
+    for (std::int64_t w = row * cut_width; w < (row + 1) * cut_width; ++w) {
+      if (cut_label[w] == kIgnoreLabel) continue;
+      gold.push_back(tag_of(cut_label[w]));
+      guess.push_back(kUnseenTag);
     }
     if (!gold.empty()) counter_.add_sentence(gold, guess);
   }

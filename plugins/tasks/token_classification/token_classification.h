@@ -35,8 +35,11 @@ class TokenClassification : public Task {
 };
 
 // conlleval's entity-level scores. Each row is one sentence: its labelled positions, in
-// order, give the gold and the predicted tag sequences (label ids mapped to names). Rows
-// without any labelled position (padding instances) are skipped.
+// order, give the gold and the predicted tag sequences (label ids mapped to names), followed
+// by the words truncation cut off (Batch::truncated_labels), predicted kUnseenTag. Rows
+// without any word (padding instances) are skipped.
+constexpr const char* kUnseenTag = "O";
+
 class ChunkMetric : public Metric {
  public:
   explicit ChunkMetric(std::vector<std::string> label_names)

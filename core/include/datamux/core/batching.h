@@ -2,6 +2,7 @@
 // Turns examples into batches of B groups of N instances (sdk/batch.h conventions).
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 #include <torch/types.h>
@@ -24,6 +25,17 @@ class TrainBatches {
   Batch next();
   std::int64_t epoch() const { return epoch_; }
   std::int64_t skipped_examples() const { return skipped_; }
+
+  // Where the stream stands (RNG, this epoch's order, position, counters), so a resumed run
+  // draws exactly the batches an uninterrupted one would have drawn.
+  struct State {
+    std::string random;  // the engine's textual state
+    std::vector<std::int64_t> order;
+    std::int64_t position = 0, epoch = 0, skipped = 0;
+  };
+  State state() const;
+  // Refuses a state whose order does not fit this dataset (another data file or split).
+  void restore(const State& state);
 
  private:
   void reshuffle();

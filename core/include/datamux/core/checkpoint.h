@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <torch/nn/module.h>
+#include <torch/serialize/input-archive.h>
 #include <torch/types.h>
 
 namespace datamux {
@@ -16,6 +17,7 @@ namespace datamux {
 void save_weights(const torch::nn::Module& model, const std::filesystem::path& path);
 
 // Loads into `model` (on `device`), which must have exactly the checkpoint's structure.
+// `path` is a weights file (model.pt, best.pt) or a training checkpoint (checkpoints/step-K.pt).
 void load_weights(torch::nn::Module& model, const std::filesystem::path& path,
                   torch::Device device);
 
@@ -24,5 +26,17 @@ void load_weights(torch::nn::Module& model, const std::filesystem::path& path,
 void load_weights(torch::nn::Module& model, const std::filesystem::path& path,
                   torch::Device device,
                   const std::vector<std::pair<std::string, std::string>>& children);
+
+// Reads a checkpoint file onto `device`; missing, truncated or corrupted files are named.
+torch::serialize::InputArchive open_checkpoint(const std::filesystem::path& path,
+                                               torch::Device device);
+
+// Loads `model` from an archive already read from `file` (named in errors), e.g. the "model"
+// part of a training checkpoint.
+void load_weights_from_archive(torch::nn::Module& model, torch::serialize::InputArchive& archive,
+                               const std::string& file);
+
+// The first line of a libtorch message, without its C++ backtrace.
+std::string libtorch_message(const c10::Error& error);
 
 }  // namespace datamux

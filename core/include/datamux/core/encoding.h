@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <torch/types.h>
+
 #include "datamux/core/dataset.h"
 #include "datamux/core/readers/examples.h"
 #include "datamux/core/tokenizer.h"
@@ -22,10 +24,17 @@ std::vector<std::string> tag_names(const std::vector<TaggedSentence>& sentences)
 Dataset encode_sentences(const std::vector<SentenceExample>& examples, const Tokenizer& tokenizer,
                          const std::vector<std::string>& label_names, std::int64_t max_length,
                          const std::string& source, ReadReport& report);
+// Words that no longer fit in `max_length` tokens are left out of the ids; their labels are
+// kept in Example::truncated_labels, so that metrics can score whole sentences.
 Dataset encode_tagged(const std::vector<TaggedSentence>& sentences, const Tokenizer& tokenizer,
                       const std::vector<std::string>& label_names, std::int64_t max_length,
                       const std::string& source, ReadReport& report);
 Dataset encode_corpus(const std::vector<std::string>& paragraphs, const Tokenizer& tokenizer,
                       std::int64_t max_length);
+
+// Batch::truncated_labels for the examples at `indices` (-1: a filler instance): (rows, W) on
+// `device`, W the most words any of them lost; undefined when none lost a word.
+torch::Tensor truncated_label_tensor(const Dataset& data, const std::vector<std::int64_t>& indices,
+                                     torch::Device device);
 
 }  // namespace datamux

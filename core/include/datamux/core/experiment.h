@@ -10,21 +10,36 @@
 
 namespace datamux {
 
+// Which command asked: pretrain and finetune check that the config fits them.
+enum class RunCommand { kTrain, kPretrain, kFinetune };
+const char* command_name(RunCommand command);
+
 struct TrainRequest {
-  std::filesystem::path config;
+  RunCommand command = RunCommand::kTrain;
+  std::filesystem::path config;           // may be empty when resuming
   std::vector<std::string> overrides;     // section.key=value
   std::filesystem::path out;
   std::vector<std::string> plugin_paths;  // --plugin-path entries
+  std::filesystem::path from;             // finetune: the warm-up run, or a checkpoint in one
+  bool resume = false;                    // continue `out` from its last checkpoint
+  bool progress_bar = false;              // a self-updating line (a terminal) or plain lines
 };
 
-// Trains and writes the run directory (see run_directory.h). Progress lines go to
-// `progress`. Everything that can be checked before training (config, plugins, options,
-// device) is checked before `out` is created; a failure after that marks run.json "failed"
-// and rethrows.
-void train_experiment(const TrainRequest& request, std::ostream& progress);
+enum class TrainOutcome { kTrained, kAlreadyComplete };
+
+// Trains and writes the run directory (docs/run-records.md). Progress goes to `progress`.
+// Everything that can be checked before training (config, plugins, options, device, data) is
+// checked before `out` is created. A failure after that marks run.json "failed" and rethrows;
+// SIGINT/SIGTERM finish the step, write a checkpoint, mark it "interrupted" and throw
+// Interrupted. With `resume`, a run directory holding a run continues from its newest
+// checkpoint with its own config.json (only run.* values may be overridden); a complete run
+// is left as it is (kAlreadyComplete); an absent or empty one starts afresh.
+TrainOutcome train_experiment(const TrainRequest& request, std::ostream& progress);
 
 struct EvalRequest {
   std::filesystem::path run;              // a run directory: config.json + model.pt
+  std::filesystem::path weights;          // another weights file (best.pt, a checkpoint)
+  std::filesystem::path data;             // another evaluation file (data.eval_file)
   std::vector<std::string> overrides;     // e.g. run.device=cpu
   std::vector<std::string> plugin_paths;
   std::filesystem::path logits_out;       // when set, the logits are saved there

@@ -40,7 +40,8 @@ class MuxModel : public torch::nn::Module {
  public:
   MuxModel(ModelComponents components, std::int64_t num_instances, LossWeights weights = {});
 
-  ForwardResult forward(const Batch& batch);
+  // `with_retrieval` false skips the auxiliary retrieval head: what inference runs.
+  ForwardResult forward(const Batch& batch, bool with_retrieval = true);
 
   std::int64_t num_instances() const { return num_instances_; }
   Backbone& backbone() { return *components_.backbone; }

@@ -3,7 +3,10 @@
 // periodic evaluation. What it measures goes to an observer (run log, progress, tests).
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
+
+#include <torch/optim/adamw.h>
 
 #include "datamux/core/batching.h"
 #include "datamux/core/mux_model.h"
@@ -43,10 +46,17 @@ struct EvaluationRecord {
 struct TrainingObserver {
   std::function<void(const StepRecord&)> on_step;
   std::function<void(const EvaluationRecord&)> on_evaluation;
+  // After each step and its evaluation, if one was due: where checkpoints are written.
+  std::function<void(std::int64_t step)> after_step;
+  // Polled after each step; true ends the run there (an interruption).
+  std::function<bool()> stop_requested;
 };
 
 // Loss and task metrics over every batch, in evaluation mode without gradients. When
 // `logits` is given, each batch's task logits are appended to it (on the model's device).
+// Random draws inside (the retrieval task's) use a fixed seed, so an evaluation is
+// reproducible, and the caller's RNG state is left as it was, so evaluating does not change
+// the training that follows.
 EvaluationRecord evaluate(MuxModel& model, const std::vector<Batch>& batches, std::int64_t step,
                           std::vector<torch::Tensor>* logits = nullptr);
 
@@ -54,13 +64,21 @@ class Trainer {
  public:
   Trainer(MuxModel& model, TrainSettings settings);
 
-  // Runs settings.steps steps; evaluates when due and at the end if `evaluation` is not empty.
-  void run(TrainBatches& batches, const std::vector<Batch>& evaluation,
-           const TrainingObserver& observer);
+  // For checkpoints: its state is saved and restored with the model's.
+  torch::optim::Optimizer& optimizer() { return *optimizer_; }
+
+  // Runs steps `steps_done` + 1 .. settings.steps (a resumed run passes the checkpoint's step
+  // and the seconds already spent); evaluates when due and at the last step if `evaluation`
+  // is not empty. Returns the last step run: settings.steps, or fewer when stopped.
+  std::int64_t run(TrainBatches& batches, const std::vector<Batch>& evaluation,
+                   const TrainingObserver& observer, std::int64_t steps_done = 0,
+                   double seconds_done = 0);
 
  private:
   MuxModel& model_;
   TrainSettings settings_;
+  std::vector<torch::Tensor> trainable_;
+  std::unique_ptr<torch::optim::AdamW> optimizer_;
 };
 
 }  // namespace datamux

@@ -8,7 +8,7 @@
 
 namespace datamux {
 
-constexpr std::uint32_t kPluginAbi = 2;  // 2: ModelContext::label_names
+constexpr std::uint32_t kPluginAbi = 3;  // 2: ModelContext::label_names, 3: Batch::truncated_labels
 
 #define DATAMUX_STRINGIFY_(x) #x
 #define DATAMUX_STRINGIFY(x) DATAMUX_STRINGIFY_(x)

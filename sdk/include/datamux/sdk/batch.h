@@ -17,6 +17,12 @@ struct Batch {
   torch::Tensor attention_mask;  // (B*N, L) bool, true at real tokens
   torch::Tensor labels;          // (B*N) sentence tasks, (B*N, L) token tasks; kIgnoreLabel skips
   std::int64_t num_instances = 1;
+  // Token tasks: the gold labels of the words that truncation to max_seq_length cut off, each
+  // instance's in order, padded with kIgnoreLabel: (B*N, W) int64. The model never sees those
+  // words, so metrics score each as predicted "O", as conlleval scores a whole sentence whose
+  // tail was never tagged (and as the predictions file writes them). Undefined when no
+  // instance of the batch lost a word.
+  torch::Tensor truncated_labels;
   std::int64_t num_groups() const { return input_ids.size(0) / num_instances; }
 };
 

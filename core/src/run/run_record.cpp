@@ -1,0 +1,113 @@
+#include "run_record.h"
+
+#include <fstream>
+
+#include <torch/torch.h>
+#include <unistd.h>
+
+#include "datamux/core/json_file.h"
+#include "datamux/sdk/error.h"
+#include "metrics_log.h"
+
+namespace datamux {
+namespace {
+
+rapidjson::Value text(const std::string& value, rapidjson::Document::AllocatorType& a) {
+  return rapidjson::Value(value.c_str(), a);
+}
+
+}  // namespace
+
+RunRecord::RunRecord(const RunDirectory& directory, const std::string& command)
+    : directory_(directory), doc_(rapidjson::kObjectType) {
+  set("schema_version", rapidjson::Value(kSchemaVersion));
+  set_text("status", "running");
+  set_text("command", command);
+}
+
+void RunRecord::adopt(const std::filesystem::path& file) {
+  if (!std::filesystem::exists(file)) return;
+  rapidjson::Document earlier = read_json_file(file);
+  if (!earlier.IsObject()) throw Error(file.string() + ": not a run record (expected an object)");
+  const std::string command = doc_["command"].GetString();
+  doc_.Swap(earlier);
+  set("schema_version", rapidjson::Value(kSchemaVersion));
+  set_text("command", command);
+}
+
+void RunRecord::set(const char* key, rapidjson::Value value) {
+  auto& a = doc_.GetAllocator();
+  if (doc_.HasMember(key)) doc_[key] = value;
+  else doc_.AddMember(rapidjson::Value(key, a), value, a);
+}
+
+void RunRecord::set_text(const char* key, const std::string& value) {
+  set(key, text(value, doc_.GetAllocator()));
+}
+
+void RunRecord::set_evaluation(const char* key, const EvaluationRecord& evaluation) {
+  auto& a = doc_.GetAllocator();
+  rapidjson::Value object(rapidjson::kObjectType);
+  object.AddMember("step", evaluation.step, a);
+  object.AddMember("loss", evaluation.loss, a);
+  for (const auto& [name, value] : evaluation.metrics)
+    object.AddMember(text(name, a), rapidjson::Value(value), a);
+  set(key, std::move(object));
+}
+
+void RunRecord::set_throughput(const Throughput& throughput) {
+  set("throughput", throughput_object(throughput, doc_.GetAllocator()));
+}
+
+void RunRecord::write() const { directory_.write_json("run.json", doc_); }
+
+rapidjson::Value plugins_json(const PluginHost& plugins, rapidjson::Document::AllocatorType& a) {
+  rapidjson::Value list(rapidjson::kArrayType);
+  for (const auto& record : plugins.loaded()) {
+    rapidjson::Value item(rapidjson::kObjectType);
+    item.AddMember("name", text(record->name, a), a);
+    item.AddMember("version", text(record->version, a), a);
+    item.AddMember("path", text(std::filesystem::absolute(record->path).string(), a), a);
+    item.AddMember("sha256", text(record->sha256, a), a);
+    item.AddMember("build_key", text(record->build_key, a), a);
+    list.PushBack(item, a);
+  }
+  return list;
+}
+
+rapidjson::Value environment_json(const torch::Device& device, rapidjson::Document::AllocatorType& a) {
+  char host[256] = {0};
+  ::gethostname(host, sizeof host - 1);
+  rapidjson::Value env(rapidjson::kObjectType);
+  env.AddMember("device", text(device.str(), a), a);
+  env.AddMember("libtorch", text(TORCH_VERSION, a), a);
+  env.AddMember("blas", text(loaded_blas(), a), a);
+  env.AddMember("threads", at::get_num_threads(), a);
+  env.AddMember("host", text(host, a), a);
+  return env;
+}
+
+std::string loaded_blas() {
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  for (const char* name : {"libopenblas", "libmkl", "libblis", "libblas"}) {
+    maps.clear();
+    maps.seekg(0);
+    while (std::getline(maps, line)) {
+      const auto slash = line.find('/');
+      if (slash != std::string::npos && line.find(name, slash) != std::string::npos)
+        return line.substr(slash);
+    }
+  }
+  return "unknown";
+}
+
+std::string run_status(const std::filesystem::path& run) {
+  const auto file = run / "run.json";
+  if (!std::filesystem::exists(file)) return "";
+  const auto record = read_json_file(file);
+  if (!record.IsObject() || !record.HasMember("status") || !record["status"].IsString()) return "";
+  return record["status"].GetString();
+}
+
+}  // namespace datamux
