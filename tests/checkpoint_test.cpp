@@ -15,9 +15,6 @@
 namespace datamux {
 namespace {
 
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_NE((haystack).find(needle), std::string::npos) << (haystack)
-
 const char* kData = R"("data": {"train_examples": 64, "eval_examples": 30})";
 
 std::string load_error(torch::nn::Module& model, const std::filesystem::path& file) {

@@ -34,9 +34,6 @@ ResolvedConfig resolve_ok(const std::string& json, const std::vector<std::string
   return resolve_config(config, host);
 }
 
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_NE((haystack).find(needle), std::string::npos) << (haystack)
-
 TEST(Config, PresetThenConfigThenSetOverride) {
   const auto config = resolve_ok(test::tiny_config(2, R"("train": {"steps": 7})"),
                                  {"backbone.num_layers=3", "train.learning_rate=0.002"});

@@ -14,9 +14,6 @@
 namespace datamux {
 namespace {
 
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << (haystack)
-
 // The tiny test model with another task plugin.
 std::string config_with_task(const std::string& task, std::int64_t n = 2) {
   std::string config = test::tiny_config(n);

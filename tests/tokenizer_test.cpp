@@ -9,9 +9,6 @@
 namespace datamux {
 namespace {
 
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_NE((haystack).find(needle), std::string::npos) << (haystack)
-
 // A small corpus: enough text for a few hundred pieces.
 std::vector<std::string> corpus() {
   const std::vector<std::string> words = {"the", "river", "bank", "opened", "a", "new", "branch",

@@ -14,6 +14,7 @@
 
 #include <torch/torch.h>
 
+#include "datamux/core/json_file.h"
 #include "datamux/core/plugin_search_path.h"
 
 namespace datamux::test {
@@ -156,8 +157,9 @@ bool wait_until(const std::function<bool()>& condition, double seconds) {
 }
 
 std::string read_text(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::string content;
+  read_file(file, content);
+  return content;
 }
 
 std::filesystem::path source_dir() { return DATAMUX_TEST_SOURCE_DIR; }

@@ -11,8 +11,9 @@
 #include "datamux/core/plugin_host.h"
 #include "datamux/core/resolved_config.h"
 
+// `haystack` may be a std::string or a C string (an exception's what()).
 #define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_NE((haystack).find(needle), std::string::npos) << (haystack)
+  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << (haystack)
 
 namespace datamux::test {
 

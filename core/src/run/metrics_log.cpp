@@ -8,10 +8,6 @@ namespace {
 
 using Allocator = rapidjson::Document::AllocatorType;
 
-rapidjson::Value text(const std::string& value, Allocator& a) {
-  return rapidjson::Value(value.c_str(), a);
-}
-
 // The lines of an existing log up to and including `step`; a last line cut short by a crash
 // is dropped, any other unreadable line is an error (the file was edited or damaged).
 std::string kept_lines(const std::filesystem::path& path, std::int64_t step) {
@@ -45,7 +41,7 @@ std::string kept_lines(const std::filesystem::path& path, std::int64_t step) {
 
 rapidjson::Value metrics_object(const MetricValues& values, Allocator& a) {
   rapidjson::Value object(rapidjson::kObjectType);
-  for (const auto& [name, value] : values) object.AddMember(text(name, a), rapidjson::Value(value), a);
+  for (const auto& [name, value] : values) object.AddMember(json_string(name, a), rapidjson::Value(value), a);
   return object;
 }
 
@@ -56,7 +52,7 @@ rapidjson::Value throughput_object(const Throughput& throughput, Allocator& a) {
   object.AddMember("eval_instances", throughput.instances, a);
   object.AddMember("repeats", throughput.repeats, a);
   object.AddMember("median_s", throughput.median_seconds, a);
-  object.AddMember("device", text(throughput.device, a), a);
+  object.AddMember("device", json_string(throughput.device, a), a);
   return object;
 }
 
@@ -78,7 +74,7 @@ void MetricsLog::append_step(const StepRecord& step) {
   auto& a = line.GetAllocator();
   line.AddMember("step", step.step, a);
   line.AddMember("loss", step.loss, a);
-  for (const auto& [name, value] : step.losses) line.AddMember(text(name, a), rapidjson::Value(value), a);
+  for (const auto& [name, value] : step.losses) line.AddMember(json_string(name, a), rapidjson::Value(value), a);
   line.AddMember("lr", step.learning_rate, a);
   line.AddMember("grad_norm", step.grad_norm, a);
   line.AddMember("elapsed_s", step.elapsed_seconds, a);
@@ -102,7 +98,7 @@ void MetricsLog::write_mean(std::int64_t step) {
   // "loss" first, then the parts in name order: the same order on every line.
   mean.AddMember("loss", sums_["loss"] / double(count_), a);
   for (const auto& [name, sum] : sums_)
-    if (name != "loss") mean.AddMember(text(name, a), rapidjson::Value(sum / double(count_)), a);
+    if (name != "loss") mean.AddMember(json_string(name, a), rapidjson::Value(sum / double(count_)), a);
   line.AddMember("mean", mean, a);
   line.AddMember("window", count_, a);
   write_line(line);
@@ -124,7 +120,7 @@ void MetricsLog::append_evaluation(const EvaluationRecord& evaluation, const Thr
 rapidjson::Value MetricsLog::window_state(Allocator& a) const {
   rapidjson::Value state(rapidjson::kObjectType);
   rapidjson::Value sums(rapidjson::kObjectType);
-  for (const auto& [name, sum] : sums_) sums.AddMember(text(name, a), rapidjson::Value(sum), a);
+  for (const auto& [name, sum] : sums_) sums.AddMember(json_string(name, a), rapidjson::Value(sum), a);
   state.AddMember("sums", sums, a);
   state.AddMember("count", count_, a);
   return state;

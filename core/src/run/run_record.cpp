@@ -10,14 +10,6 @@
 #include "metrics_log.h"
 
 namespace datamux {
-namespace {
-
-rapidjson::Value text(const std::string& value, rapidjson::Document::AllocatorType& a) {
-  return rapidjson::Value(value.c_str(), a);
-}
-
-}  // namespace
-
 RunRecord::RunRecord(const RunDirectory& directory, const std::string& command)
     : directory_(directory), doc_(rapidjson::kObjectType) {
   set("schema_version", rapidjson::Value(kSchemaVersion));
@@ -42,7 +34,7 @@ void RunRecord::set(const char* key, rapidjson::Value value) {
 }
 
 void RunRecord::set_text(const char* key, const std::string& value) {
-  set(key, text(value, doc_.GetAllocator()));
+  set(key, json_string(value, doc_.GetAllocator()));
 }
 
 void RunRecord::set_evaluation(const char* key, const EvaluationRecord& evaluation) {
@@ -51,7 +43,7 @@ void RunRecord::set_evaluation(const char* key, const EvaluationRecord& evaluati
   object.AddMember("step", evaluation.step, a);
   object.AddMember("loss", evaluation.loss, a);
   for (const auto& [name, value] : evaluation.metrics)
-    object.AddMember(text(name, a), rapidjson::Value(value), a);
+    object.AddMember(json_string(name, a), rapidjson::Value(value), a);
   set(key, std::move(object));
 }
 
@@ -65,11 +57,11 @@ rapidjson::Value plugins_json(const PluginHost& plugins, rapidjson::Document::Al
   rapidjson::Value list(rapidjson::kArrayType);
   for (const auto& record : plugins.loaded()) {
     rapidjson::Value item(rapidjson::kObjectType);
-    item.AddMember("name", text(record->name, a), a);
-    item.AddMember("version", text(record->version, a), a);
-    item.AddMember("path", text(std::filesystem::absolute(record->path).string(), a), a);
-    item.AddMember("sha256", text(record->sha256, a), a);
-    item.AddMember("build_key", text(record->build_key, a), a);
+    item.AddMember("name", json_string(record->name, a), a);
+    item.AddMember("version", json_string(record->version, a), a);
+    item.AddMember("path", json_string(std::filesystem::absolute(record->path).string(), a), a);
+    item.AddMember("sha256", json_string(record->sha256, a), a);
+    item.AddMember("build_key", json_string(record->build_key, a), a);
     list.PushBack(item, a);
   }
   return list;
@@ -79,11 +71,11 @@ rapidjson::Value environment_json(const torch::Device& device, rapidjson::Docume
   char host[256] = {0};
   ::gethostname(host, sizeof host - 1);
   rapidjson::Value env(rapidjson::kObjectType);
-  env.AddMember("device", text(device.str(), a), a);
-  env.AddMember("libtorch", text(TORCH_VERSION, a), a);
-  env.AddMember("blas", text(loaded_blas(), a), a);
+  env.AddMember("device", json_string(device.str(), a), a);
+  env.AddMember("libtorch", json_string(TORCH_VERSION, a), a);
+  env.AddMember("blas", json_string(loaded_blas(), a), a);
   env.AddMember("threads", at::get_num_threads(), a);
-  env.AddMember("host", text(host, a), a);
+  env.AddMember("host", json_string(host, a), a);
   return env;
 }
 

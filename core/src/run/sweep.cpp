@@ -14,8 +14,6 @@ namespace {
 
 using Allocator = rapidjson::Document::AllocatorType;
 
-rapidjson::Value text(const std::string& value, Allocator& a) { return rapidjson::Value(value.c_str(), a); }
-
 // sweep.json: the grid and where each run stands, rewritten after every run.
 class SweepRecord {
  public:
@@ -39,11 +37,11 @@ class SweepRecord {
     rapidjson::Document doc(rapidjson::kObjectType);
     auto& a = doc.GetAllocator();
     doc.AddMember("schema_version", 1, a);
-    doc.AddMember("name", text(config_.name, a), a);
-    doc.AddMember("config_source", text(std::filesystem::absolute(config_.source).string(), a), a);
-    doc.AddMember("status", text(sweep_status, a), a);
+    doc.AddMember("name", json_string(config_.name, a), a);
+    doc.AddMember("config_source", json_string(std::filesystem::absolute(config_.source).string(), a), a);
+    doc.AddMember("status", json_string(sweep_status, a), a);
     rapidjson::Value backbones(rapidjson::kArrayType);
-    for (const auto& backbone : config_.backbones) backbones.PushBack(text(backbone.name, a), a);
+    for (const auto& backbone : config_.backbones) backbones.PushBack(json_string(backbone.name, a), a);
     doc.AddMember("backbones", backbones, a);
     rapidjson::Value ns(rapidjson::kArrayType);
     for (std::int64_t n : config_.num_instances) ns.PushBack(n, a);
@@ -51,23 +49,23 @@ class SweepRecord {
     rapidjson::Value tasks(rapidjson::kArrayType);
     for (const auto& task : config_.tasks) {
       rapidjson::Value item(rapidjson::kObjectType);
-      item.AddMember("name", text(task.name, a), a);
+      item.AddMember("name", json_string(task.name, a), a);
       if (auto it = primary_metrics_.find(task.name); it != primary_metrics_.end())
-        item.AddMember("primary_metric", text(it->second, a), a);
+        item.AddMember("primary_metric", json_string(it->second, a), a);
       tasks.PushBack(item, a);
     }
     doc.AddMember("tasks", tasks, a);
     rapidjson::Value runs(rapidjson::kArrayType);
     for (const auto& run : runs_) {
       rapidjson::Value item(rapidjson::kObjectType);
-      item.AddMember("id", text(run.id, a), a);
-      item.AddMember("dir", text(run.id, a), a);
-      item.AddMember("backbone", text(run.backbone, a), a);
+      item.AddMember("id", json_string(run.id, a), a);
+      item.AddMember("dir", json_string(run.id, a), a);
+      item.AddMember("backbone", json_string(run.backbone, a), a);
       item.AddMember("num_instances", run.num_instances, a);
-      item.AddMember("task", text(run.task, a), a);
-      item.AddMember("role", text(run.role, a), a);
-      if (!run.from.empty()) item.AddMember("from", text(run.from, a), a);
-      item.AddMember("status", text(statuses_.at(run.id), a), a);
+      item.AddMember("task", json_string(run.task, a), a);
+      item.AddMember("role", json_string(run.role, a), a);
+      if (!run.from.empty()) item.AddMember("from", json_string(run.from, a), a);
+      item.AddMember("status", json_string(statuses_.at(run.id), a), a);
       runs.PushBack(item, a);
     }
     doc.AddMember("runs", runs, a);

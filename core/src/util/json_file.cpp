@@ -79,4 +79,9 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
   }
 }
 
+rapidjson::Value json_string(const std::string& value,
+                             rapidjson::Document::AllocatorType& allocator) {
+  return rapidjson::Value(value.c_str(), static_cast<rapidjson::SizeType>(value.size()), allocator);
+}
+
 }  // namespace datamux

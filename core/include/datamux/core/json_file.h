@@ -17,6 +17,10 @@ rapidjson::Document parse_json(const std::string& text, const std::string& sourc
 
 std::string to_json_text(const rapidjson::Value& value, bool pretty = true);
 
+// A JSON string holding a copy of `value`, owned by `allocator`'s document.
+rapidjson::Value json_string(const std::string& value,
+                             rapidjson::Document::AllocatorType& allocator);
+
 // Writes to a temporary file beside `path`, then renames it over `path`, so that a reader
 // never sees a half-written record.
 void write_file_atomically(const std::filesystem::path& path, const std::string& content);
