@@ -1,5 +1,7 @@
 #include "cli_parse.h"
 
+#include "datamux/core/experiment_config.h"
+
 namespace datamux::cli {
 
 cxxopts::ParseResult parse(cxxopts::Options& options, const Arguments& args) {
@@ -28,6 +30,18 @@ void add_plugin_path_and_help(cxxopts::Options& options) {
 std::vector<std::string> repeated(const cxxopts::ParseResult& result, const std::string& name) {
   if (!result.count(name)) return {};
   return result[name].as<std::vector<std::string>>();
+}
+
+std::vector<std::string> assignments(const cxxopts::ParseResult& result) {
+  auto values = repeated(result, "set");
+  for (const auto& assignment : values) {
+    try {
+      check_assignment(assignment);
+    } catch (const Error& error) {
+      throw UsageError(error.what());
+    }
+  }
+  return values;
 }
 
 std::string required(const cxxopts::ParseResult& result, const std::string& name,

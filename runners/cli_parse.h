@@ -17,6 +17,9 @@ void add_plugin_path_and_help(cxxopts::Options& options);
 // Every value of a repeatable option; empty when it was not given.
 std::vector<std::string> repeated(const cxxopts::ParseResult& result, const std::string& name);
 
+// The --set values, each checked to be section.key=value (a UsageError otherwise).
+std::vector<std::string> assignments(const cxxopts::ParseResult& result);
+
 // The value of a required option, or a UsageError naming it.
 std::string required(const cxxopts::ParseResult& result, const std::string& name,
                      const std::string& command);

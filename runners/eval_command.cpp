@@ -15,7 +15,8 @@ int eval_command(const Arguments& args) {
        cxxopts::value<std::string>(), "FILE")
       ("weights", "evaluate these weights instead of model.pt (best.pt, checkpoints/step-K.pt)",
        cxxopts::value<std::string>(), "FILE")
-      ("logits", "also save the task logits to FILE (libtorch archive, key \"logits\")",
+      ("logits", "also save the task logits to FILE (libtorch archive, key \"logits\"; row i is "
+                 "example i, token tasks NaN-padded: docs/run-records.md)",
        cxxopts::value<std::string>(), "FILE")
       ("predictions", "also write predictions to FILE in the formats `datamux score` reads",
        cxxopts::value<std::string>(), "FILE");
@@ -27,7 +28,7 @@ int eval_command(const Arguments& args) {
   }
   EvalRequest request;
   request.run = required(result, "run", "datamux eval");
-  request.overrides = repeated(result, "set");
+  request.overrides = assignments(result);
   request.plugin_paths = repeated(result, "plugin-path");
   if (result.count("data")) request.data = result["data"].as<std::string>();
   if (result.count("weights")) request.weights = result["weights"].as<std::string>();

@@ -236,6 +236,8 @@ int plugins_command(const Arguments& args) {
   std::vector<std::string> paths;
   if (result.count("plugin-path")) paths = result["plugin-path"].as<std::vector<std::string>>();
   PluginHost host(plugin_search_path(paths));
+  for (const auto& library : host.broken())
+    std::cerr << "datamux: warning: " << library.warning() << std::endl;
   const bool all = result.count("all") > 0, markdown = result.count("markdown") > 0;
   if (action == "list") {
     if (result.count("name")) throw UsageError("datamux plugins list takes no name");
@@ -252,7 +254,8 @@ int plugins_command(const Arguments& args) {
     if (!kind.empty()) kind_from_name(kind);  // rejects an unknown kind with the valid ones
     return describe(host, name, kind, all, markdown);
   }
-  throw UsageError("datamux plugins: unknown action '" + action + "'\n" + kUsage);
+  throw UsageError("datamux plugins: unknown action '" + action +
+                   "' (expected list, describe or manifest; see datamux plugins --help)");
 }
 
 }  // namespace datamux::cli

@@ -28,7 +28,7 @@ int sweep_command(const Arguments& args) {
   SweepRequest request;
   request.config = required(result, "config", "datamux sweep");
   request.out = required(result, "out", "datamux sweep");
-  request.overrides = repeated(result, "set");
+  request.overrides = assignments(result);
   request.plugin_paths = repeated(result, "plugin-path");
   request.progress_bar = ::isatty(STDERR_FILENO) != 0;
   request.after_run = [](const std::filesystem::path& run) { write_report_after_run(run, std::cerr); };

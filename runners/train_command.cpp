@@ -53,7 +53,7 @@ int run_training_command(RunCommand command, const Arguments& args) {
     request.from = required(result, "from", name);
   else if (result.count("from"))
     request.from = result["from"].as<std::string>();
-  request.overrides = repeated(result, "set");
+  request.overrides = assignments(result);
   request.plugin_paths = repeated(result, "plugin-path");
   request.progress_bar = ::isatty(STDERR_FILENO) != 0;
   try {

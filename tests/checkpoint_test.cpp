@@ -41,6 +41,12 @@ struct SavedRun {
     Trainer(*built.model, settings).run(batches, {}, {});
     std::filesystem::create_directories(run());
     write_file_atomically(run() / "config.json", to_json_text(built.config.to_json()));
+    rapidjson::Document data(rapidjson::kObjectType);  // data.json: the labels (toy data: no tokenizer)
+    rapidjson::Value labels(rapidjson::kArrayType);
+    for (const auto& name : splits.train.label_names)
+      labels.PushBack(json_string(name, data.GetAllocator()), data.GetAllocator());
+    data.AddMember("label_names", labels, data.GetAllocator());
+    write_file_atomically(run() / "data.json", to_json_text(data));
     save_weights(*built.model, run() / "model.pt");
   }
   std::filesystem::path run() const { return dir.path() / "run"; }

@@ -43,15 +43,32 @@ std::filesystem::path ScratchDir::write(const std::string& name, const std::stri
 }
 
 std::string model_config(const ModelChoice& choice, const std::string& extra) {
-  std::string config = R"({
+  const std::string base = R"({
     "run": {"seed": )" + std::to_string(choice.seed) + R"(, "device": ")" + choice.device + R"("},
     "model": {"num_instances": )" + std::to_string(choice.n) + R"(, "max_seq_length": 24},
     "backbone": {"plugin": ")" + choice.backbone + R"(", "preset": ")" + choice.backbone + R"(-tiny"},
     "multiplexer": {"plugin": ")" + choice.multiplexer + R"("},
     "demultiplexer": {"plugin": ")" + choice.demultiplexer + R"("},
-    "task": {"plugin": "sequence_classification"})";
-  if (!extra.empty()) config += ",\n" + extra;
-  return config + "\n}";
+    "task": {"plugin": "sequence_classification"}})";
+  if (extra.empty()) return base;
+  // Configs refuse repeated keys, so `extra`'s sections are merged into the base's.
+  rapidjson::Document config = parse_json(base, "<model_config>");
+  rapidjson::Document more = parse_json("{" + extra + "}", "<model_config extra>");
+  auto& a = config.GetAllocator();
+  for (auto& section : more.GetObject()) {
+    auto found = config.FindMember(section.name);
+    if (found == config.MemberEnd() || !section.value.IsObject() || !found->value.IsObject()) {
+      if (found != config.MemberEnd()) config.RemoveMember(found);
+      config.AddMember(rapidjson::Value(section.name, a), rapidjson::Value(section.value, a), a);
+      continue;
+    }
+    for (auto& item : section.value.GetObject()) {
+      auto existing = found->value.FindMember(item.name);
+      if (existing != found->value.MemberEnd()) existing->value.CopyFrom(item.value, a);
+      else found->value.AddMember(rapidjson::Value(item.name, a), rapidjson::Value(item.value, a), a);
+    }
+  }
+  return to_json_text(config);
 }
 
 std::string tiny_config(std::int64_t n, const std::string& extra) {

@@ -42,8 +42,8 @@ struct ModelChoice {
   std::string device = "cpu";
 };
 
-// A config for `choice` on the toy task; `extra` is spliced into the top-level JSON object
-// (e.g. R"("train": {"steps": 5})").
+// A config for `choice` on the toy task; `extra` holds more sections (e.g.
+// R"("train": {"steps": 5})"), merged key by key into the config's own (its values win).
 std::string model_config(const ModelChoice& choice, const std::string& extra = "");
 
 // model_config for the tiny RoBERTa preset with `n` instances.

@@ -51,14 +51,20 @@ ExperimentConfig ExperimentConfig::from_document(const rapidjson::Document& doc,
   return config;
 }
 
-void ExperimentConfig::set(const std::string& assignment) {
+void check_assignment(const std::string& assignment) {
   const auto equals = assignment.find('=');
-  if (equals == std::string::npos)
-    throw Error("--set '" + assignment + "': expected section.key=value");
   const std::string path = assignment.substr(0, equals);
   const auto dot = path.find('.');
-  if (dot == std::string::npos || dot == 0 || dot + 1 == path.size())
+  if (equals == std::string::npos || dot == std::string::npos || dot == 0 ||
+      dot + 1 == path.size())
     throw Error("--set '" + assignment + "': expected section.key=value");
+}
+
+void ExperimentConfig::set(const std::string& assignment) {
+  check_assignment(assignment);
+  const auto equals = assignment.find('=');
+  const std::string path = assignment.substr(0, equals);
+  const auto dot = path.find('.');
   sections_[path.substr(0, dot)][path.substr(dot + 1)] =
       RawValue{assignment.substr(equals + 1), std::nullopt, "--set " + assignment};
 }

@@ -1,6 +1,7 @@
 #include "datamux/core/option_binding.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "datamux/sdk/error.h"
@@ -99,6 +100,11 @@ Options bind_options(const std::string& section, const OptionSchema& schema, con
                   (info->constraint.empty() ? "" : " " + info->constraint) + " (" + error.what() +
                   ")");
     }
+    // Bounds cannot catch NaN (every comparison is false), and text such as "inf" or "1e999"
+    // parses as infinity: no float option has a use for either.
+    if (info->type == OptionType::kFloat && !std::isfinite(values[key].as<double>()))
+      throw Error(value.origin + ": " + section + "." + key + ": '" + value.text +
+                  "' is not a finite number");
   }
   po::store(po::parsed_options(&schema.description()), values);  // fills the defaults
   po::notify(values);

@@ -1,8 +1,10 @@
 #include "datamux/core/data_source.h"
 
 #include <algorithm>
+#include <iterator>
 #include <numeric>
 #include <random>
+#include <set>
 
 #include "datamux/core/encoding.h"
 #include "datamux/core/readers/conll_reader.h"
@@ -90,6 +92,31 @@ std::pair<std::vector<T>, std::vector<T>> read_pair(const Options& data, std::ui
   return {std::move(train), std::move(eval)};
 }
 
+// CoNLL files may carry any entity types (the reader checks only the tag syntax), so a type
+// set other than CoNLL-2003's is allowed, but worth a word in the run record: a typo such as
+// B-PRE would otherwise be learnt as a class of its own.
+void warn_unusual_entity_types(const std::vector<TaggedSentence>& train, const std::string& source,
+                               ReadReport& report) {
+  static const std::set<std::string> kConll2003 = {"LOC", "MISC", "ORG", "PER"};
+  std::set<std::string> types;
+  for (const auto& sentence : train)
+    for (const auto& tag : sentence.tags)
+      if (tag != "O") types.insert(tag.substr(2));  // the reader guarantees "X-TYPE"
+  if (types == kConll2003) return;
+  auto listed = [](const std::set<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+    return out.empty() ? std::string("none") : out;
+  };
+  std::set<std::string> extra, absent;
+  std::set_difference(types.begin(), types.end(), kConll2003.begin(), kConll2003.end(),
+                      std::inserter(extra, extra.end()));
+  std::set_difference(kConll2003.begin(), kConll2003.end(), types.begin(), types.end(),
+                      std::inserter(absent, absent.end()));
+  report.warn(source + ": entity types differ from CoNLL-2003's (LOC, MISC, ORG, PER): not in "
+                       "it: " + listed(extra) + "; absent: " + listed(absent));
+}
+
 Tokenizer obtain_tokenizer(const Options& data, const DataReuse& reuse,
                            const std::vector<std::string>& texts, std::uint64_t seed,
                            const std::filesystem::path& scratch, DataSplits& splits,
@@ -141,6 +168,7 @@ DataSplits load_splits(const ResolvedConfig& config, const DataReuse& reuse,
       texts.push_back(line);
     }
     const Tokenizer tokenizer = obtain_tokenizer(data, reuse, texts, seed, scratch, splits, report);
+    if (!reuse.label_names) warn_unusual_entity_types(train, train_name, report);
     const auto labels = reuse.label_names ? *reuse.label_names : tag_names(train);
     splits.train = encode_tagged(train, tokenizer, labels, max_length, train_name, report);
     splits.eval = encode_tagged(eval, tokenizer, labels, max_length, eval_name, report);

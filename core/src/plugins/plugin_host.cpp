@@ -9,6 +9,7 @@
 
 #include "datamux/core/sha256.h"
 #include "datamux/sdk/plugin.h"
+#include "elf_image.h"
 
 namespace datamux {
 namespace {
@@ -60,6 +61,10 @@ const PluginInfo& checked_info(const boost::dll::shared_library& library,
 
 }  // namespace
 
+std::string BrokenLibrary::warning() const {
+  return path.string() + ": skipped, not a loadable plugin library: " + problem;
+}
+
 PluginHost::PluginHost(std::vector<std::filesystem::path> search_path)
     : search_path_(std::move(search_path)) {
   std::set<std::string> seen_stems;
@@ -71,7 +76,15 @@ PluginHost::PluginHost(std::vector<std::filesystem::path> search_path)
     std::sort(libraries.begin(), libraries.end());
     for (const auto& library : libraries) {
       const std::string stem = library.stem().string();
-      if (!seen_stems.insert(stem).second) continue;  // shadowed by an earlier directory
+      if (seen_stems.count(stem)) continue;  // shadowed by an earlier directory
+      // A broken file is set aside, whatever its manifest says: it cannot provide anything,
+      // and the other plugins (a library of the same name later on the path included) must
+      // still work.
+      if (const auto problem = elf_image_problem(library)) {
+        broken_.push_back({library, *problem});
+        continue;
+      }
+      seen_stems.insert(stem);
       candidates_.push_back({library, stem, read_current_manifest(library)});
     }
   }
@@ -81,6 +94,8 @@ std::shared_ptr<const PluginRecord> PluginHost::load(const std::filesystem::path
   const std::string key = key_of(path);
   if (auto it = by_path_.find(key); it != by_path_.end()) return it->second;
 
+  if (const auto problem = elf_image_problem(path))
+    throw Error(path.string() + ": cannot load plugin library: " + *problem);
   boost::dll::shared_library library;
   try {
     library.load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
@@ -157,9 +172,12 @@ Error PluginHost::unknown_component(ComponentKind kind, const std::string& name)
   std::string where;
   for (const auto& directory : search_path_)
     where += (where.empty() ? "" : ":") + directory.string();
+  std::string skipped;
+  for (const auto& library : broken_)
+    skipped += "; " + library.warning();
   return Error("unknown " + std::string(kind_name(kind)) + " '" + name + "' (available: " +
                join({available.begin(), available.end()}) + "; searched " +
-               (where.empty() ? "no plugin directory" : where) + ")");
+               (where.empty() ? "no plugin directory" : where) + skipped + ")");
 }
 
 PluginManifest write_manifest_for(const std::filesystem::path& library) {

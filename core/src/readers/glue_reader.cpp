@@ -21,13 +21,19 @@ struct GlueLayout {
   const char* label;   // column name of the label
   bool label_required;  // false: a header without it (a GLUE test file) gives empty labels
   bool skip_malformed;  // QQP's train file has a few broken lines: skip them with a warning
+  // Every GLUE task fixes its label set; anything else (a word among 0/1 labels, a typo)
+  // would silently become one more class, so it is an error naming the line.
+  std::vector<std::string_view> labels;
 };
 
 const GlueLayout& layout_of(GlueTask task) {
-  static const GlueLayout kSst2{"SST-2", "sentence", nullptr, "label", false, false};
-  static const GlueLayout kQnli{"QNLI", "question", "sentence", "label", false, false};
-  static const GlueLayout kMnli{"MNLI", "sentence1", "sentence2", "gold_label", true, false};
-  static const GlueLayout kQqp{"QQP", "question1", "question2", "is_duplicate", false, true};
+  static const GlueLayout kSst2{"SST-2", "sentence", nullptr, "label", false, false, {"0", "1"}};
+  static const GlueLayout kQnli{"QNLI",  "question", "sentence", "label", false, false,
+                                {"entailment", "not_entailment"}};
+  static const GlueLayout kMnli{"MNLI",      "sentence1", "sentence2", "gold_label", true, false,
+                                {"entailment", "neutral", "contradiction"}};
+  static const GlueLayout kQqp{"QQP", "question1", "question2", "is_duplicate", false, true,
+                               {"0", "1"}};
   switch (task) {
     case GlueTask::kSst2: return kSst2;
     case GlueTask::kQnli: return kQnli;
@@ -38,6 +44,12 @@ const GlueLayout& layout_of(GlueTask task) {
 }
 
 constexpr std::size_t kNoColumn = static_cast<std::size_t>(-1);
+
+std::string label_list(const std::vector<std::string_view>& labels) {
+  std::string out;
+  for (const auto& label : labels) out += (out.empty() ? "" : ", ") + std::string(label);
+  return out;
+}
 
 std::string header_list(const std::vector<std::string_view>& names) {
   std::string out;
@@ -146,6 +158,10 @@ std::vector<SentenceExample> parse_glue_tsv(std::string_view content, const std:
       malformed("empty label in column '" + std::string(layout.label) + "'", lines.line_number());
       continue;
     }
+    if (!label.empty() &&
+        std::find(layout.labels.begin(), layout.labels.end(), label) == layout.labels.end())
+      lines.fail("label " + quote(label) + " is not among the " + layout.task + " labels (" +
+                 label_list(layout.labels) + ")");
     SentenceExample example;
     example.text_a = std::string(text_a);
     example.text_b = std::string(text_b);

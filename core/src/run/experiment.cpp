@@ -66,15 +66,27 @@ RunPlan plan_run(const TrainRequest& request) {
 
 // pretrain is the retrieval warm-up; finetune is a task started from one.
 void check_command_fits(RunCommand command, const ResolvedConfig& config, const std::string& source) {
-  const bool retrieval = config.task.plugin == "retrieval";
-  if (command == RunCommand::kPretrain && !retrieval)
+  const bool warmup = is_warmup_task(config.task.plugin);
+  if (command == RunCommand::kPretrain && !warmup)
     throw Error(source + ": `datamux pretrain` runs the retrieval warm-up, but task.plugin is '" +
                 config.task.plugin + "' (use `datamux finetune` or `datamux train`)");
-  if (command == RunCommand::kFinetune && retrieval)
-    throw Error(source + ": `datamux finetune` trains a task, but task.plugin is 'retrieval' "
-                         "(use `datamux pretrain`)");
+  if (command == RunCommand::kFinetune && warmup)
+    throw Error(source + ": `datamux finetune` trains a task, but task.plugin is '" +
+                config.task.plugin + "' (use `datamux pretrain`)");
   if (command == RunCommand::kFinetune && config.train.options.get_string("init_from").empty())
     throw Error("datamux finetune: --from is required (the warm-up run directory or a checkpoint)");
+}
+
+// finetune --from must name a warm-up run (or a file in one): checked before its weights are
+// loaded, since another run's would load into the wrong heads or fail with a shape error.
+void check_finetune_source(const std::filesystem::path& from) {
+  const std::filesystem::path run = init_run_of(from);
+  const std::string task = task_plugin_of_run(run);
+  if (!is_warmup_task(task))
+    throw Error("datamux finetune --from " + from.string() + ": " + run.string() +
+                " is not a retrieval warm-up (its task.plugin is '" + task +
+                "'); start from a `datamux pretrain` run or a checkpoint in one, or use "
+                "`datamux train --set train.init_from=...`");
 }
 
 std::optional<double> metric_value(const MetricValues& metrics, const std::string& name) {
@@ -103,9 +115,15 @@ TrainOutcome train_experiment(const TrainRequest& request, std::ostream& progres
     progress << request.out.string() << ": already complete" << std::endl;
     return TrainOutcome::kAlreadyComplete;
   }
+  if (!plan.resuming && request.command == RunCommand::kFinetune && !request.from.empty())
+    check_finetune_source(request.from);
   PreparedExperiment experiment = prepare_experiment(plan.raw, request.plugin_paths, plan.reuse);
   const ResolvedConfig& config = experiment.config;
   if (!plan.resuming) check_command_fits(request.command, config, plan.raw.source());
+  for (const auto& library : experiment.plugins->broken())
+    progress << "warning: " << library.warning() << std::endl;
+  for (const auto& warning : experiment.data.report.warnings)
+    progress << "warning: " << warning << std::endl;
   const torch::Device device = experiment.device;
   MuxModel& model = *experiment.model;
   const Options& train = config.train.options;
@@ -283,7 +301,9 @@ EvaluationRecord evaluate_run(const EvalRequest& request) {
   AutocastScope autocast(config.run.options.get_string("precision"), experiment.device);
   std::vector<torch::Tensor> logits;
   EvaluationRecord record = evaluate(*experiment.model, batches, 0, &logits);
-  if (!request.logits_out.empty()) save_logits(torch::cat(logits), request.logits_out);
+  if (!request.logits_out.empty())
+    save_logits(evaluation_logits(logits, experiment.data.eval.examples.size()),
+                request.logits_out);
   if (!request.predictions_out.empty())
     write_predictions(experiment.data.eval, logits, request.predictions_out);
   return record;

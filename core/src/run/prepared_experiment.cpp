@@ -48,8 +48,7 @@ InitSource init_source(const std::filesystem::path& from) {
 // into this model's auxiliary one: the warm-up's task head, or a finetuning run's auxiliary.
 void initialise_from(MuxModel& model, const InitSource& source_run, torch::Device device) {
   const auto source = read_json_file(source_run.run / "config.json");
-  const bool source_is_warmup = source.HasMember("task") && source["task"].HasMember("plugin") &&
-                                std::string(source["task"]["plugin"].GetString()) == "retrieval";
+  const bool source_is_warmup = is_warmup_task(task_plugin_of_run(source_run.run));
   std::vector<std::pair<std::string, std::string>> children = {
       {"backbone", "backbone"}, {"multiplexer", "multiplexer"}, {"demultiplexer", "demultiplexer"}};
   if (model.retrieval() != nullptr) {
@@ -77,9 +76,7 @@ PreparedExperiment prepare_experiment(const ExperimentConfig& raw,
   std::optional<InitSource> source;
   if (!init_from.empty()) source = init_source(init_from);
   DataReuse data_reuse = reuse;
-  if (source && data_reuse.tokenizer.empty() &&
-      std::filesystem::exists(source->run / "tokenizer.model"))
-    data_reuse.tokenizer = source->run / "tokenizer.model";
+  if (source && data_reuse.tokenizer.empty()) data_reuse.tokenizer = reuse_of_run(source->run).tokenizer;
 
   auto scratch = std::make_unique<TemporaryDirectory>();
   DataSplits data = load_splits(config, data_reuse, scratch->path());
@@ -115,18 +112,44 @@ void write_data_record(const RunDirectory& out, const DataSplits& data) {
 }
 
 DataReuse reuse_of_run(const std::filesystem::path& run) {
-  DataReuse reuse;
-  if (std::filesystem::exists(run / "tokenizer.model")) reuse.tokenizer = run / "tokenizer.model";
+  // The tokenizer and the label list are part of the trained model: token ids and label
+  // indices mean nothing without them, so a missing one is an error, never re-derived.
   const auto record_file = run / "data.json";
-  if (std::filesystem::exists(record_file)) {
-    const auto record = read_json_file(record_file);
-    if (record.HasMember("label_names") && record["label_names"].IsArray()) {
-      std::vector<std::string> names;
-      for (const auto& name : record["label_names"].GetArray()) names.push_back(name.GetString());
-      reuse.label_names = std::move(names);
-    }
+  if (!std::filesystem::is_regular_file(record_file))
+    throw Error(record_file.string() +
+                ": missing (the run's record of its labels and tokenizer; without it the run "
+                "cannot be evaluated or continued)");
+  const auto record = read_json_file(record_file);
+  DataReuse reuse;
+  if (record.HasMember("tokenizer") && record["tokenizer"].IsString()) {
+    reuse.tokenizer = run / record["tokenizer"].GetString();
+    if (!std::filesystem::is_regular_file(reuse.tokenizer))
+      throw Error(reuse.tokenizer.string() +
+                  ": missing (the run's tokenizer is part of its model; restore it, a new one "
+                  "would give other token ids)");
+  }
+  if (record.HasMember("label_names") && record["label_names"].IsArray()) {
+    std::vector<std::string> names;
+    for (const auto& name : record["label_names"].GetArray())
+      if (name.IsString()) names.push_back(name.GetString());
+    reuse.label_names = std::move(names);
   }
   return reuse;
 }
+
+std::filesystem::path init_run_of(const std::filesystem::path& from) {
+  return init_source(from).run;
+}
+
+std::string task_plugin_of_run(const std::filesystem::path& run) {
+  const auto config_file = run / "config.json";
+  const auto config = read_json_file(config_file);
+  if (!config.IsObject() || !config.HasMember("task") || !config["task"].IsObject() ||
+      !config["task"].HasMember("plugin") || !config["task"]["plugin"].IsString())
+    throw Error(config_file.string() + ": no task.plugin (not a config written by a run)");
+  return config["task"]["plugin"].GetString();
+}
+
+bool is_warmup_task(const std::string& task_plugin) { return task_plugin == "retrieval"; }
 
 }  // namespace datamux

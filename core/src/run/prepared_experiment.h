@@ -30,7 +30,19 @@ PreparedExperiment prepare_experiment(const ExperimentConfig& raw,
 // sizes, everything skipped or truncated), so eval and finetuning reuse them.
 void write_data_record(const RunDirectory& out, const DataSplits& data);
 
-// Reuse of a finished run's tokenizer and labels (for `datamux eval`).
+// Reuse of a run's tokenizer and labels (eval, resume, and runs started from it), as its
+// data.json records them; a recorded file that is missing is an error naming it.
 DataReuse reuse_of_run(const std::filesystem::path& run);
+
+// The run directory a train.init_from value means: the directory itself, or the run a weights
+// file or checkpoint lies in. Errors name what is missing.
+std::filesystem::path init_run_of(const std::filesystem::path& from);
+
+// The task plugin a run trained, from its config.json.
+std::string task_plugin_of_run(const std::filesystem::path& run);
+
+// Whether a task is the retrieval warm-up objective: the one place that knows which it is
+// for runs (pretrain checks its config, finetune its --from run).
+bool is_warmup_task(const std::string& task_plugin);
 
 }  // namespace datamux

@@ -22,6 +22,9 @@ struct RawValue {
 
 using RawSection = std::map<std::string, RawValue>;
 
+// Throws Error unless `assignment` has the form section.key=value (the value may be empty).
+void check_assignment(const std::string& assignment);
+
 class ExperimentConfig {
  public:
   ExperimentConfig() = default;

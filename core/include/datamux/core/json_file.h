@@ -10,9 +10,12 @@ namespace datamux {
 // The whole file's bytes into `content`; false when it cannot be opened (callers word the error).
 bool read_file(const std::filesystem::path& path, std::string& content);
 
-// Parses a JSON file; a syntax error names the file, line and column.
+// Parses a JSON file; a syntax error names the file, line and column, and a key repeated
+// within one object is an error naming the file and the line of its second occurrence.
+// Comments, trailing commas and NaN/Infinity literals are accepted (option binding then
+// refuses non-finite values by key).
 rapidjson::Document read_json_file(const std::filesystem::path& path);
-// Parses JSON text; `source` names it in a syntax error ("source:line:column: ...").
+// Parses JSON text the same way; `source` names it in errors ("source:line:column: ...").
 rapidjson::Document parse_json(const std::string& text, const std::string& source);
 
 std::string to_json_text(const rapidjson::Value& value, bool pretty = true);

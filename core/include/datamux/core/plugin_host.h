@@ -21,6 +21,14 @@ struct PluginCandidate {
   std::optional<PluginManifest> manifest;  // present only when current
 };
 
+// A file on the search path that cannot be a plugin (empty, not ELF, truncated): skipped.
+struct BrokenLibrary {
+  std::filesystem::path path;
+  std::string problem;
+  // The one-line warning commands print: "PATH: skipped, not a loadable plugin library: ...".
+  std::string warning() const;
+};
+
 // One row of `datamux plugins list`.
 struct ComponentListing {
   ComponentKind kind;
@@ -37,6 +45,8 @@ class PluginHost {
 
   const std::vector<std::filesystem::path>& search_path() const { return search_path_; }
   const std::vector<PluginCandidate>& candidates() const { return candidates_; }
+  // Libraries set aside because they could not be mapped safely; callers report them.
+  const std::vector<BrokenLibrary>& broken() const { return broken_; }
 
   // Loads a library (once per path) and registers its components.
   std::shared_ptr<const PluginRecord> load(const std::filesystem::path& library);
@@ -66,6 +76,7 @@ class PluginHost {
 
   std::vector<std::filesystem::path> search_path_;
   std::vector<PluginCandidate> candidates_;
+  std::vector<BrokenLibrary> broken_;
   std::map<std::string, std::shared_ptr<const PluginRecord>> by_path_;
   std::vector<std::shared_ptr<const PluginRecord>> loaded_;
   Registry registry_;

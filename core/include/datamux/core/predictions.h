@@ -11,6 +11,12 @@
 
 namespace datamux {
 
+// The evaluation batches' task logits (in order, as evaluate() collects them) as one tensor
+// whose row i is example i: (examples, labels) for sentence tasks; (examples, length, labels)
+// for token tasks, where length is the longest batch's and the positions past a shorter
+// batch's own length hold NaN. This is what `datamux eval --logits` saves.
+torch::Tensor evaluation_logits(const std::vector<torch::Tensor>& batches, std::size_t examples);
+
 // `logits` are the evaluation batches' task logits in order, as evaluate() collects them.
 void write_predictions(const Dataset& data, const std::vector<torch::Tensor>& logits,
                        const std::filesystem::path& path);

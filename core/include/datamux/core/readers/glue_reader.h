@@ -1,7 +1,9 @@
 #pragma once
 // GLUE TSV files: SST-2, QNLI, MNLI (matched dev) and QQP in their GLUE column layouts,
 // each with a header line. Errors name file and line: a missing file, an empty file, invalid
-// UTF-8, a wrong column count, an empty sentence.
+// UTF-8, a wrong column count, an empty sentence, a label outside the task's fixed label set
+// (SST-2 and QQP: 0, 1; QNLI: entailment, not_entailment; MNLI: entailment, neutral,
+// contradiction).
 #include <filesystem>
 #include <string>
 #include <string_view>
