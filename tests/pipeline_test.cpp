@@ -86,17 +86,6 @@ class Pipeline : public ::testing::Test {
 test::ScratchDir* Pipeline::dir_ = nullptr;
 test::CommandResult* Pipeline::warmup_ = nullptr;
 
-// The metrics `datamux eval` or `datamux score` printed, one "name value" a line.
-std::map<std::string, double> printed_metrics(const std::string& text) {
-  std::map<std::string, double> values;
-  std::istringstream lines(text);
-  std::string name;
-  double value;
-  for (std::string line; std::getline(lines, line);)
-    if (std::istringstream(line) >> name >> value) values[name] = value;
-  return values;
-}
-
 TEST_F(Pipeline, WarmupThenSentimentAndNerFinetuningBeatChance) {
   ASSERT_EQ(warmup_->exit_code, 0) << warmup_->out;
   const auto losses = step_values(run("warmup"), "task_loss");
@@ -132,7 +121,7 @@ TEST_F(Pipeline, WarmupThenSentimentAndNerFinetuningBeatChance) {
   const auto score = test::run_datamux("score ner " + data("conll2003/valid.txt") + " " +
                                        predictions.string());
   ASSERT_EQ(score.exit_code, 0) << score.out;
-  EXPECT_NEAR(printed_metrics(score.out).at("f1"), printed_metrics(eval.out).at("f1"), 1e-6)
+  EXPECT_NEAR(test::printed_metrics(score.out).at("f1"), test::printed_metrics(eval.out).at("f1"), 1e-6)
       << eval.out << score.out;
 
   // Also when truncation cuts sentences: at 12 tokens no sentence of more than 10 words fits,
@@ -149,7 +138,7 @@ TEST_F(Pipeline, WarmupThenSentimentAndNerFinetuningBeatChance) {
   const auto cut_score = test::run_datamux("score ner " + data("conll2003/valid.txt") + " " +
                                            cut_predictions.string());
   ASSERT_EQ(cut_score.exit_code, 0) << cut_score.out;
-  const auto evaluated = printed_metrics(cut_eval.out), scored = printed_metrics(cut_score.out);
+  const auto evaluated = test::printed_metrics(cut_eval.out), scored = test::printed_metrics(cut_score.out);
   for (const char* name : {"precision", "recall", "f1", "token_accuracy", "sentences"}) {
     ASSERT_TRUE(evaluated.count(name) && scored.count(name))
         << name << "\n" << cut_eval.out << cut_score.out;

@@ -4,8 +4,9 @@
 // created, and the rest of the toolkit still working.
 #include <gtest/gtest.h>
 
-#include <cmath>
+#include <algorithm>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
@@ -29,31 +30,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const std::exception& error) {
-    return error.what();
-  }
-  return "";
-}
-
-// The metrics `datamux eval` or `datamux score` printed, one "name value" a line.
-std::map<std::string, double> printed_metrics(const std::string& text) {
-  std::map<std::string, double> values;
-  std::istringstream lines(text);
-  std::string name;
-  double value;
-  for (std::string line; std::getline(lines, line);)
-    if (std::istringstream(line) >> name >> value) values[name] = value;
-  return values;
-}
-
 // The CLI's error: exactly one line "datamux: error: ...", and nothing else on the output.
 void expect_one_error_line(const test::CommandResult& result, const std::string& needle) {
   EXPECT_CONTAINS(result.out, "datamux: error: ");
   EXPECT_CONTAINS(result.out, needle);
   EXPECT_EQ(std::count(result.out.begin(), result.out.end(), '\n'), 1) << result.out;
+}
+
+// `arguments` fail with exit 1 and one error line holding `needle`, and `out` is not created.
+void expect_refused_before_start(const std::string& arguments, const fs::path& out,
+                                 const std::string& needle) {
+  const auto result = test::run_datamux(arguments);
+  EXPECT_EQ(result.exit_code, 1) << arguments;
+  expect_one_error_line(result, needle);
+  EXPECT_FALSE(fs::exists(out)) << arguments;
 }
 
 // A CoNLL-2003-style file whose sentences have every length from 1 to `longest` words, in a
@@ -190,7 +180,7 @@ TEST_F(InputFaultsRuns, NerEvalPredictionsAndLogitsAcrossBatchesOfDifferentLengt
   const auto score =
       test::run_datamux("score ner " + path("ner-valid.txt").string() + " " + predictions.string());
   ASSERT_EQ(score.exit_code, 0) << score.out;
-  const auto evaluated = printed_metrics(eval.out), scored = printed_metrics(score.out);
+  const auto evaluated = test::printed_metrics(eval.out), scored = test::printed_metrics(score.out);
   for (const char* metric : {"f1", "precision", "recall"})
     EXPECT_NEAR(scored.at(metric), evaluated.at(metric), 1e-6) << metric << "\n"
                                                                << eval.out << score.out;
@@ -243,22 +233,18 @@ TEST_F(InputFaultsRuns, FinetuneFromChecksTheSourceIsAWarmupWithItsTokenizer) {
     fs::path source = from;
     if (from.filename() == "checkpoints") source = fs::directory_iterator(from)->path();
     const auto out = path("from-ner");
-    const auto result = test::run_datamux("finetune --config " + config.string() + " --from " +
-                                          source.string() + " --out " + out.string());
-    EXPECT_EQ(result.exit_code, 1) << source;
-    expect_one_error_line(result, ner.string() + " is not a retrieval warm-up (its task.plugin is "
-                                                 "'token_classification')");
-    EXPECT_FALSE(fs::exists(out));
+    expect_refused_before_start(
+        "finetune --config " + config.string() + " --from " + source.string() + " --out " +
+            out.string(),
+        out, ner.string() + " is not a retrieval warm-up (its task.plugin is 'token_classification')");
   }
 
   const auto warmup = warmup_run();
   const auto no_tokenizer = copy_of(warmup, "warmup-no-tokenizer");
   fs::remove(no_tokenizer / "tokenizer.model");
-  const auto refused = test::run_datamux("finetune --config " + config.string() + " --from " +
-                                         no_tokenizer.string() + " --out " + path("x").string());
-  EXPECT_EQ(refused.exit_code, 1);
-  expect_one_error_line(refused, (no_tokenizer / "tokenizer.model").string() + ": missing");
-  EXPECT_FALSE(fs::exists(path("x")));
+  expect_refused_before_start("finetune --config " + config.string() + " --from " +
+                                  no_tokenizer.string() + " --out " + path("x").string(),
+                              path("x"), (no_tokenizer / "tokenizer.model").string() + ": missing");
 
   // A warm-up, or a checkpoint in one, is accepted.
   const auto checkpoint = fs::directory_iterator(warmup / "checkpoints")->path();
@@ -365,7 +351,7 @@ TEST(InputFaults, TruncatedEmptyOrNonElfPluginIsSkippedAndNamedTheOthersStillLoa
       EXPECT_EQ(demultiplexer.plugin->path, original);
       host.require<Backbone>("roberta");
       // Loading it by name is an error naming it, not a crash.
-      EXPECT_CONTAINS(error_of([&] { host.load(library); }),
+      EXPECT_CONTAINS(test::error_of([&] { host.load(library); }),
                       library.string() + ": cannot load plugin library: ");
     }
   }
@@ -401,7 +387,7 @@ TEST(InputFaults, PluginsListAndTrainSurviveATruncatedPluginCopy) {
   fs::copy_file(original, only.path() / "index.so");
   fs::resize_file(only.path() / "index.so", cut);
   PluginHost host({only.path()});
-  EXPECT_CONTAINS(error_of([&] { host.require<Demultiplexer>("index"); }),
+  EXPECT_CONTAINS(test::error_of([&] { host.require<Demultiplexer>("index"); }),
                   (only.path() / "index.so").string() + ": skipped, not a loadable plugin library");
 }
 
@@ -409,8 +395,11 @@ TEST(InputFaults, PluginsListAndTrainSurviveATruncatedPluginCopy) {
 
 // Every float option the build declares: the core's sections and every component's.
 std::vector<std::pair<std::string, OptionSchema>> every_schema() {
-  std::vector<std::pair<std::string, OptionSchema>> schemas = {
-      {"run", run_schema()}, {"model", model_schema()}, {"data", data_schema()}, {"train", train_schema()}};
+  std::vector<std::pair<std::string, OptionSchema>> schemas;
+  schemas.emplace_back("run", run_schema());
+  schemas.emplace_back("model", model_schema());
+  schemas.emplace_back("data", data_schema());
+  schemas.emplace_back("train", train_schema());
   PluginHost host(plugin_search_path({}));
   host.load_all();
   for (const auto& entry : host.registry().entries()) {
@@ -430,7 +419,7 @@ TEST(InputFaults, NanAndInfinityAreRefusedForEveryFloatOption) {
         const std::string assignment = section + "." + option.name + "=" + text;
         RawSection raw = {{option.name, RawValue{text, std::nullopt, "--set " + assignment}}};
         const std::string message =
-            error_of([&] { bind_options(section, schema, raw, {}, "test"); });
+            test::error_of([&] { bind_options(section, schema, raw, {}, "test"); });
         EXPECT_CONTAINS(message, "--set " + assignment + ": " + section + "." + option.name + ": ");
       }
       ++checked;
@@ -446,12 +435,10 @@ TEST(InputFaults, NonFiniteValuesFromSetOrJsonFailBeforeAnythingIsCreated) {
   for (const char* assignment :
        {"train.learning_rate=nan", "train.weight_decay=nan", "train.max_grad_norm=nan",
         "train.learning_rate=inf", "train.max_grad_norm=1e999", "multiplexer.norm=-inf"}) {
-    const auto result = test::run_datamux("train --config " + config.string() + " --out " +
-                                          out.string() + " --set " + assignment);
-    EXPECT_EQ(result.exit_code, 1) << assignment;
     const std::string key = std::string(assignment).substr(0, std::string(assignment).find('='));
-    expect_one_error_line(result, "--set " + std::string(assignment) + ": " + key + ": ");
-    EXPECT_FALSE(fs::exists(out)) << assignment;
+    expect_refused_before_start(
+        "train --config " + config.string() + " --out " + out.string() + " --set " + assignment,
+        out, "--set " + std::string(assignment) + ": " + key + ": ");
   }
   // RapidJSON reads NaN and Infinity literals; binding refuses them by key.
   auto literal_config = [](const std::string& train, const std::string& norm) {
@@ -468,46 +455,39 @@ TEST(InputFaults, NonFiniteValuesFromSetOrJsonFailBeforeAnythingIsCreated) {
       {literal_config("", "-Infinity"), "multiplexer.norm"}};
   for (const auto& [text, key] : literals) {
     const auto file = dir.write("literal.json", text);
-    const auto result =
-        test::run_datamux("train --config " + file.string() + " --out " + out.string());
-    EXPECT_EQ(result.exit_code, 1) << text;
-    expect_one_error_line(result, file.string() + ": " + key + ": ");
-    EXPECT_FALSE(fs::exists(out)) << text;
+    expect_refused_before_start("train --config " + file.string() + " --out " + out.string(), out,
+                                file.string() + ": " + key + ": ");
   }
 }
 
 // ---- Item 6: duplicate JSON keys -------------------------------------------------------------
 
 TEST(InputFaults, DuplicateJsonKeysAreRefusedWithTheLineOfTheSecond) {
-  EXPECT_EQ(error_of([] { parse_json("{\"seed\": 1,\n \"seed\": 2}", "c.json"); }),
+  EXPECT_EQ(test::error_of([] { parse_json("{\"seed\": 1,\n \"seed\": 2}", "c.json"); }),
             "c.json:2: duplicate key \"seed\"");
-  EXPECT_EQ(error_of([] {
+  EXPECT_EQ(test::error_of([] {
               parse_json("{\"run\": {\"seed\": 1},\n \"train\": {\"steps\": 1,\n\n"
                          "   \"steps\": 2}}",
                          "c.json");
             }),
             "c.json:4: duplicate key \"steps\"");
-  EXPECT_EQ(error_of([] { parse_json("[{\"a\": 1}, {\"a\": 1, \"b\": [{}],\n\"a\": 3}]", "x"); }),
+  EXPECT_EQ(test::error_of([] { parse_json("[{\"a\": 1}, {\"a\": 1, \"b\": [{}],\n\"a\": 3}]", "x"); }),
             "x:2: duplicate key \"a\"");
   // The same key in different objects, or a key equal to a value, is fine.
-  EXPECT_EQ(error_of([] { parse_json(R"({"a": {"a": "a"}, "b": [{"a": 1}, {"a": 2}]})", "x"); }), "");
+  EXPECT_EQ(test::error_of([] { parse_json(R"({"a": {"a": "a"}, "b": [{"a": 1}, {"a": 2}]})", "x"); }), "");
 
   test::ScratchDir dir;
   const auto config = dir.write("dup.json", "{\n  \"run\": {\"seed\": 1,\n          \"seed\": 2},\n"
                                             "  \"train\": {\"steps\": 2}\n}\n");
-  const auto train = test::run_datamux("train --config " + config.string() + " --out " +
-                                       (dir.path() / "run").string());
-  EXPECT_EQ(train.exit_code, 1);
-  expect_one_error_line(train, config.string() + ":3: duplicate key \"seed\"");
-  EXPECT_FALSE(fs::exists(dir.path() / "run"));
+  expect_refused_before_start(
+      "train --config " + config.string() + " --out " + (dir.path() / "run").string(),
+      dir.path() / "run", config.string() + ":3: duplicate key \"seed\"");
 
   const auto sweep_config = dir.write("sweep.json", "{\"backbones\": [\"roberta\"],\n"
                                                     "\"backbones\": [\"lstm\"]}");
-  const auto sweep = test::run_datamux("sweep --config " + sweep_config.string() + " --out " +
-                                       (dir.path() / "sweep").string());
-  EXPECT_EQ(sweep.exit_code, 1);
-  expect_one_error_line(sweep, sweep_config.string() + ":2: duplicate key \"backbones\"");
-  EXPECT_FALSE(fs::exists(dir.path() / "sweep"));
+  expect_refused_before_start(
+      "sweep --config " + sweep_config.string() + " --out " + (dir.path() / "sweep").string(),
+      dir.path() / "sweep", sweep_config.string() + ":2: duplicate key \"backbones\"");
 }
 
 TEST_F(InputFaultsRuns, DuplicateKeysInARunRecordOrAManifestAreNotTrusted) {
@@ -557,7 +537,7 @@ TEST(InputFaults, GlueLabelsOutsideTheTasksLabelSetAreErrorsNamingFileAndLine) {
   };
   for (const auto& c : cases) {
     ReadReport report;
-    EXPECT_EQ(error_of([&] { parse_glue_tsv(c.content, "mem.tsv", c.task, report); }), c.error);
+    EXPECT_EQ(test::error_of([&] { parse_glue_tsv(c.content, "mem.tsv", c.task, report); }), c.error);
   }
   // Every label of the set is accepted.
   ReadReport report;
@@ -576,11 +556,9 @@ TEST(InputFaults, GlueLabelsOutsideTheTasksLabelSetAreErrorsNamingFileAndLine) {
   const auto config = dir.write(
       "sst2.json", test::tiny_config(2, R"("data": {"format": "sst2", "train_file": ")" +
                                             train.string() + R"("}, "train": {"steps": 1})"));
-  const auto result = test::run_datamux("train --config " + config.string() + " --out " +
-                                        (dir.path() / "run").string());
-  EXPECT_EQ(result.exit_code, 1);
-  expect_one_error_line(result, train.string() + ":62: label 'neutral' is not among the SST-2 labels (0, 1)");
-  EXPECT_FALSE(fs::exists(dir.path() / "run"));
+  expect_refused_before_start(
+      "train --config " + config.string() + " --out " + (dir.path() / "run").string(),
+      dir.path() / "run", train.string() + ":62: label 'neutral' is not among the SST-2 labels (0, 1)");
 }
 
 // ---- Item 8: command-line usage errors exit 2 -------------------------------------------------
@@ -611,6 +589,7 @@ TEST(InputFaults, EveryUsageErrorExitsWithTwoAndOneLine) {
       "report " + out + " --loss-n abc",
       "plugins describe",
       "plugins list --bogus",
+      "plugins frobnicate",
       "frobnicate",
   };
   for (const auto& arguments : usage_errors) {

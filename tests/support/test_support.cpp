@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include <torch/torch.h>
@@ -171,6 +172,25 @@ bool wait_until(const std::function<bool()>& condition, double seconds) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   return condition();
+}
+
+std::map<std::string, double> printed_metrics(const std::string& text) {
+  std::map<std::string, double> values;
+  std::istringstream lines(text);
+  std::string name;
+  double value;
+  for (std::string line; std::getline(lines, line);)
+    if (std::istringstream(line) >> name >> value) values[name] = value;
+  return values;
+}
+
+std::string error_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const std::exception& error) {
+    return error.what();
+  }
+  return "";
 }
 
 std::string read_text(const std::filesystem::path& file) {

@@ -3,6 +3,7 @@
 // and a model assembled from an inline config through the real plugins.
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -94,6 +95,12 @@ class BackgroundDatamux {
 
 // Polls `condition` every few milliseconds until it holds (true) or `seconds` pass (false).
 bool wait_until(const std::function<bool()>& condition, double seconds);
+
+// The metrics `datamux eval` or `datamux score` printed, one "name value" a line.
+std::map<std::string, double> printed_metrics(const std::string& text);
+
+// What `action` threw (its what()), or "" when it threw nothing.
+std::string error_of(const std::function<void()>& action);
 
 // A file's whole content; empty when it cannot be read.
 std::string read_text(const std::filesystem::path& file);
