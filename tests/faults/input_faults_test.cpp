@@ -92,10 +92,11 @@ class InputFaultsRuns : public ::testing::Test {
     dir_ = nullptr;
   }
 
-  // A config with `rest`'s sections; `model` extends the model section.
-  static std::string common(const std::string& rest, const std::string& model = "") {
+  // A config with `rest`'s sections; `model` is the model section's content.
+  static std::string common(const std::string& rest,
+                            const std::string& model = R"("num_instances": 2, "max_seq_length": 24)") {
     return R"({"run": {"seed": 2, "device": "cpu", "threads": 1},
-               "model": {"num_instances": 2, "max_seq_length": 24)" + model + R"(},
+               "model": {)" + model + R"(},
                "backbone": {"plugin": "roberta", "preset": "tiny"},)" + rest + "}";
   }
   static fs::path path(const std::string& name) { return dir_->path() / name; }
@@ -127,7 +128,7 @@ class InputFaultsRuns : public ::testing::Test {
                "vocab_size": 200},
       "task": {"plugin": "token_classification"},
       "train": {"steps": 60, "batch_size": 4, "learning_rate": 0.005, "checkpoint_every": 30})",
-                                                 R"(, "max_seq_length": 48, "retrieval_weight": 0)"));
+                                                 R"("num_instances": 2, "max_seq_length": 48, "retrieval_weight": 0)"));
     const auto result =
         test::run_datamux("train --config " + config.string() + " --out " + run.string());
     EXPECT_EQ(result.exit_code, 0) << result.out;
@@ -263,7 +264,7 @@ TEST_F(InputFaultsRuns, UnusualEntityTypesAreWarnedAboutAndRecorded) {
       "data": {"format": "conll", "train_file": ")" + file.string() + R"(", "vocab_size": 150},
       "task": {"plugin": "token_classification"},
       "train": {"steps": 1, "batch_size": 4})",
-                                                     R"(, "retrieval_weight": 0)"));
+                                                     R"("num_instances": 2, "max_seq_length": 24, "retrieval_weight": 0)"));
   const auto run = path("typo");
   const auto result =
       test::run_datamux("train --config " + config.string() + " --out " + run.string());
