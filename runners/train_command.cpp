@@ -7,6 +7,7 @@
 #include "cli_parse.h"
 #include "datamux/core/experiment.h"
 #include "datamux/core/run_directory.h"
+#include "datamux/core/run_lock.h"
 #include "run_reports.h"
 
 namespace datamux::cli {
@@ -33,7 +34,9 @@ int run_training_command(RunCommand command, const Arguments& args) {
       ("out", "run directory to create (must not exist or be empty)", cxxopts::value<std::string>(),
        "DIR")
       ("resume", "continue the run in --out from its newest checkpoint (with its own config); "
-                 "start it if --out holds no run yet");
+                 "start it if --out holds no run yet")
+      ("allow-changed-data", "with --resume: continue even if a data file changed since the run "
+                             "started (warned about and recorded in run.json)");
   add_plugin_path_and_help(options);
   if (command == RunCommand::kFinetune)
     options.add_options()("from", "the warm-up: a run directory, or a weights file or checkpoint in one",
@@ -46,6 +49,7 @@ int run_training_command(RunCommand command, const Arguments& args) {
   TrainRequest request;
   request.command = command;
   request.resume = result.count("resume") > 0;
+  request.allow_changed_data = result.count("allow-changed-data") > 0;
   request.out = required(result, "out", name);
   if (result.count("config")) request.config = result["config"].as<std::string>();
   else if (!request.resume) required(result, "config", name);
@@ -58,6 +62,8 @@ int run_training_command(RunCommand command, const Arguments& args) {
   request.progress_bar = ::isatty(STDERR_FILENO) != 0;
   try {
     train_experiment(request, std::cerr);
+  } catch (const RunLocked&) {
+    throw;  // the directory is another process's: nothing of it is ours to write
   } catch (const std::exception&) {
     // A failed or interrupted run gets its report too: what it reached is worth reading.
     if (is_run_directory(request.out)) write_report_after_run(request.out, std::cerr, false);

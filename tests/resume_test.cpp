@@ -23,30 +23,9 @@ std::string resumable_config(const std::string& train_extra) {
                                      train_extra + "}");
 }
 
-std::vector<std::string> read_lines(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-// Every step's losses and every evaluation's metrics, as text: what must be identical.
-std::vector<std::string> loss_trace(const std::filesystem::path& run) {
-  std::vector<std::string> trace;
-  for (const auto& line : read_lines(run / "metrics.jsonl")) {
-    const auto record = parse_json(line, "metrics.jsonl");
-    rapidjson::Document kept(rapidjson::kObjectType);
-    auto& a = kept.GetAllocator();
-    for (const char* key : {"step", "loss", "task_loss", "retrieval_loss", "lr", "grad_norm", "mean", "eval"})
-      if (record.HasMember(key)) kept.AddMember(rapidjson::StringRef(key), rapidjson::Value(record[key], a), a);
-    trace.push_back(to_json_text(kept, false));
-  }
-  return trace;
-}
-
 std::int64_t steps_logged(const std::filesystem::path& run) {
   std::int64_t steps = 0;
-  for (const auto& line : read_lines(run / "metrics.jsonl"))
+  for (const auto& line : test::read_lines(run / "metrics.jsonl"))
     if (line.find("\"grad_norm\"") != std::string::npos) ++steps;
   return steps;
 }
@@ -96,7 +75,7 @@ TEST(Resume, KillAndResumeGivesIdenticalLossTrace) {
   EXPECT_CONTAINS(result.out, "from step 20");
   EXPECT_EQ(status_of(killed), "complete");
 
-  const auto expected = loss_trace(straight), actual = loss_trace(killed);
+  const auto expected = test::loss_trace(straight), actual = test::loss_trace(killed);
   EXPECT_EQ(steps_logged(killed), 40);
   ASSERT_EQ(expected.size(), actual.size());
   for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(expected[i], actual[i]) << "line " << i + 1;
@@ -228,8 +207,12 @@ TEST(Resume, CrashWhileWritingLeavesThePreviousCheckpointLoadable) {
 
 TEST(Resume, TruncatedCheckpointIsNamed) {
   CheckpointedRun saved;
-  const std::string bytes = test::read_text(saved.newest());
-  std::ofstream(saved.newest(), std::ios::binary | std::ios::trunc) << bytes.substr(0, bytes.size() / 3);
+  // Every checkpoint truncated: nothing to fall back to (tests/faults/run_faults_test.cpp
+  // covers the fallback from a damaged newest one).
+  for (const auto& checkpoint : list_checkpoints(saved.run() / "checkpoints")) {
+    const std::string bytes = test::read_text(checkpoint.path);
+    std::ofstream(checkpoint.path, std::ios::binary | std::ios::trunc) << bytes.substr(0, bytes.size() / 3);
+  }
   const auto result = test::run_datamux("train --resume --out " + saved.run().string());
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_EQ(std::count(result.out.begin(), result.out.end(), '\n'), 1) << result.out;
@@ -240,8 +223,9 @@ TEST(Resume, TruncatedCheckpointIsNamed) {
 TEST(Resume, CheckpointOfAnotherArchitectureNamesTheParameter) {
   CheckpointedRun roberta;
   CheckpointedRun lstm("lstm");
-  std::filesystem::copy_file(lstm.newest(), roberta.newest(),
-                             std::filesystem::copy_options::overwrite_existing);
+  for (const auto& checkpoint : list_checkpoints(lstm.run() / "checkpoints"))
+    std::filesystem::copy_file(checkpoint.path, roberta.run() / "checkpoints" / checkpoint.path.filename(),
+                               std::filesystem::copy_options::overwrite_existing);
   const auto result = test::run_datamux("train --resume --out " + roberta.run().string());
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_EQ(std::count(result.out.begin(), result.out.end(), '\n'), 1) << result.out;
@@ -266,7 +250,7 @@ TEST(Resume, KeepsTheNewestCheckpointsAndTheBest) {
   EXPECT_STREQ(record["primary_metric"].GetString(), "accuracy");
   double best = -1;
   std::int64_t best_step = 0;
-  for (const auto& line : read_lines(run / "metrics.jsonl")) {
+  for (const auto& line : test::read_lines(run / "metrics.jsonl")) {
     const auto entry = parse_json(line, "metrics.jsonl");
     if (!entry.HasMember("eval")) continue;
     EXPECT_TRUE(entry.HasMember("throughput")) << line;
@@ -303,7 +287,7 @@ TEST(Resume, MeanLinesAverageEachHundredSteps) {
   const auto& run = toy.run;
   std::vector<double> window;
   std::vector<std::int64_t> mean_steps;
-  for (const auto& line : read_lines(run / "metrics.jsonl")) {
+  for (const auto& line : test::read_lines(run / "metrics.jsonl")) {
     const auto entry = parse_json(line, "metrics.jsonl");
     if (entry.HasMember("grad_norm")) window.push_back(entry["task_loss"].GetDouble());
     if (!entry.HasMember("mean")) continue;

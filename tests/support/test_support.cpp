@@ -199,6 +199,26 @@ std::string read_text(const std::filesystem::path& file) {
   return content;
 }
 
+std::vector<std::string> read_lines(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::vector<std::string> loss_trace(const std::filesystem::path& run) {
+  std::vector<std::string> trace;
+  for (const auto& line : read_lines(run / "metrics.jsonl")) {
+    const auto record = parse_json(line, "metrics.jsonl");
+    rapidjson::Document kept(rapidjson::kObjectType);
+    auto& a = kept.GetAllocator();
+    for (const char* key : {"step", "loss", "task_loss", "retrieval_loss", "lr", "grad_norm", "mean", "eval"})
+      if (record.HasMember(key)) kept.AddMember(rapidjson::StringRef(key), rapidjson::Value(record[key], a), a);
+    trace.push_back(to_json_text(kept, false));
+  }
+  return trace;
+}
+
 std::filesystem::path source_dir() { return DATAMUX_TEST_SOURCE_DIR; }
 
 }  // namespace datamux::test

@@ -86,6 +86,7 @@ class BackgroundDatamux {
   BackgroundDatamux& operator=(const BackgroundDatamux&) = delete;
 
   void send(int signal);
+  int pid() const { return pid_; }
   // The exit code, or 128 + the signal that ended it (as a shell reports it).
   int wait();
 
@@ -104,6 +105,11 @@ std::string error_of(const std::function<void()>& action);
 
 // A file's whole content; empty when it cannot be read.
 std::string read_text(const std::filesystem::path& file);
+std::vector<std::string> read_lines(const std::filesystem::path& file);
+
+// Every step's losses and every evaluation's metrics in a run's metrics.jsonl, one text line
+// each: what an interrupted and resumed run must reproduce exactly.
+std::vector<std::string> loss_trace(const std::filesystem::path& run);
 
 // The repository's source tree (configs/, docs/).
 std::filesystem::path source_dir();

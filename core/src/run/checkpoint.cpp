@@ -3,6 +3,7 @@
 #include <torch/serialize.h>
 #include <torch/torch.h>
 
+#include "datamux/core/durable_file.h"
 #include "datamux/sdk/error.h"
 
 namespace datamux {
@@ -44,17 +45,24 @@ void load_module(torch::nn::Module& module, torch::serialize::InputArchive& arch
 }  // namespace
 
 void save_weights(const torch::nn::Module& model, const std::filesystem::path& path) {
-  const auto temporary = path.string() + ".tmp";
+  torch::serialize::OutputArchive archive;
+  model.save(archive);
+  save_archive(archive, path);
+}
+
+void save_archive(torch::serialize::OutputArchive& archive, const std::filesystem::path& path) {
+  // Serialized to memory, then written by us: libtorch's own file writer reports a full disk
+  // as an exception from a destructor (a crash); ours names the file and the cause.
+  std::string bytes;
   try {
-    torch::serialize::OutputArchive archive;
-    model.save(archive);
-    archive.save_to(temporary);
+    archive.save_to([&bytes](const void* data, std::size_t size) {
+      bytes.append(static_cast<const char*>(data), size);
+      return size;
+    });
   } catch (const c10::Error& error) {
-    std::filesystem::remove(temporary);
-    throw Error(path.string() + ": cannot write checkpoint: " +
-                libtorch_message(error));
+    throw Error(path.string() + ": cannot serialize: " + libtorch_message(error));
   }
-  std::filesystem::rename(temporary, path);
+  write_file_atomically(path, bytes);
 }
 
 void load_weights(torch::nn::Module& model, const std::filesystem::path& path,

@@ -12,11 +12,13 @@
 #include "datamux/core/precision.h"
 #include "datamux/core/predictions.h"
 #include "datamux/core/run_directory.h"
+#include "datamux/core/run_lock.h"
 #include "datamux/core/throughput.h"
 #include "datamux/core/training_checkpoint.h"
 #include "metrics_log.h"
 #include "prepared_experiment.h"
 #include "progress_display.h"
+#include "resume_checks.h"
 #include "run_record.h"
 
 namespace datamux {
@@ -27,7 +29,7 @@ struct RunPlan {
   ExperimentConfig raw;
   bool resuming = false;
   bool complete = false;
-  std::optional<CheckpointFile> checkpoint;  // the newest, when resuming
+  std::vector<CheckpointFile> checkpoints;  // when resuming, by step (the newest last)
   DataReuse reuse;
 };
 
@@ -45,11 +47,9 @@ RunPlan plan_run(const TrainRequest& request) {
     }
     plan.raw = ExperimentConfig::from_file(request.out / "config.json");
     for (const auto& assignment : request.overrides) plan.raw.set(assignment);
-    const auto checkpoints = list_checkpoints(request.out / "checkpoints");
-    if (!checkpoints.empty()) {
-      plan.checkpoint = checkpoints.back();
+    plan.checkpoints = list_checkpoints(request.out / "checkpoints");
+    if (!plan.checkpoints.empty())
       plan.raw.set("train.init_from=");  // every weight comes from the checkpoint
-    }
     plan.reuse = reuse_of_run(request.out);
     return plan;
   }
@@ -98,6 +98,89 @@ std::optional<double> metric_value(const MetricValues& metrics, const std::strin
 // The run.json members a checkpoint carries, so a resumed run reports what it had reached.
 constexpr const char* kCarriedMembers[] = {"final_eval", "best_eval", "throughput"};
 
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+struct Resumed {
+  LoadedCheckpoint loaded;
+  CheckpointFile file;
+};
+
+// Loads the newest checkpoint that loads, trying them newest first (a failed attempt leaves
+// nothing behind: the next one overwrites every weight, optimizer and RNG state). Each damaged
+// one is said in one line, recorded in run.json's resume_fallbacks and set aside as
+// "<name>.damaged", so pruning never counts it among the kept checkpoints. When none loads,
+// the newest one's error is thrown and nothing is set aside.
+std::optional<Resumed> load_newest_usable(const std::vector<CheckpointFile>& checkpoints,
+                                          MuxModel& model, torch::optim::Optimizer& optimizer,
+                                          torch::Device device, RunRecord& record,
+                                          std::ostream& progress) {
+  if (checkpoints.empty()) return std::nullopt;
+  std::vector<std::pair<CheckpointFile, std::string>> damaged;
+  for (auto it = checkpoints.rbegin(); it != checkpoints.rend(); ++it) {
+    std::optional<LoadedCheckpoint> loaded;
+    try {
+      loaded = load_training_checkpoint(it->path, model, optimizer, device);
+    } catch (const std::exception& error) {
+      damaged.emplace_back(*it, first_line(error.what()));
+      continue;
+    }
+    auto& a = record.allocator();
+    for (const auto& [file, error] : damaged) {
+      const std::filesystem::path kept = file.path.string() + ".damaged";
+      std::error_code ignored;
+      std::filesystem::rename(file.path, kept, ignored);
+      progress << "datamux: warning: " << error << "; resuming from the previous checkpoint "
+               << it->path.string() << " instead (the damaged one is kept as " << kept.string()
+               << ")" << std::endl;
+      rapidjson::Value item(rapidjson::kObjectType);
+      item.AddMember("file", json_string(file.path.string(), a), a);
+      item.AddMember("error", json_string(error, a), a);
+      item.AddMember("kept_as", json_string(kept.string(), a), a);
+      item.AddMember("resumed_from", json_string(it->path.string(), a), a);
+      record.append("resume_fallbacks", std::move(item));
+    }
+    return Resumed{std::move(*loaded), *it};
+  }
+  std::string message = damaged.front().second;
+  if (damaged.size() > 1)
+    message += "; no earlier checkpoint loads either (" + std::to_string(damaged.size() - 1) + " tried)";
+  throw Error(message);
+}
+
+// On resuming: the data files must be the ones the run started with (run.json's data_files;
+// a run recorded before they were is not checked). With `allow`, each change is said instead.
+std::vector<DataChange> check_data_files(const std::filesystem::path& run,
+                                         const std::vector<DataFile>& now, bool allow,
+                                         std::ostream& progress) {
+  if (!std::filesystem::exists(run / "run.json")) return {};
+  const auto record = read_json_file(run / "run.json");
+  if (!record.IsObject() || !record.HasMember("data_files")) return {};
+  const auto changes = changed_data_files(record["data_files"], now);
+  if (changes.empty()) return changes;
+  if (!allow)
+    throw Error(changes.front().describe() +
+                "; refusing to resume on other data (--allow-changed-data continues anyway and "
+                "records it in run.json)");
+  for (const auto& change : changes)
+    progress << "datamux: warning: " << change.describe()
+             << "; continuing on it as --allow-changed-data asks" << std::endl;
+  return changes;
+}
+
+// Marks the run failed, best effort: on a full disk run.json may not be writable either, and
+// the returned message then says so.
+std::string mark_failed(RunRecord& record, std::int64_t steps_done, const std::string& error) {
+  record.set_text("status", "failed");
+  record.set_text("error", error);
+  record.set_steps_done(steps_done);
+  try {
+    record.write();
+    return error;
+  } catch (const std::exception& failure) {
+    return error + " (and run.json could not be marked failed: " + first_line(failure.what()) + ")";
+  }
+}
+
 }  // namespace
 
 const char* command_name(RunCommand command) {
@@ -110,6 +193,10 @@ const char* command_name(RunCommand command) {
 }
 
 TrainOutcome train_experiment(const TrainRequest& request, std::ostream& progress) {
+  // An existing directory is locked before anything in it is read, so that a second process
+  // is refused at once; a new one is locked as soon as it is created (below).
+  std::optional<RunLock> lock;
+  if (std::filesystem::is_directory(request.out)) lock.emplace(request.out);
   RunPlan plan = plan_run(request);
   if (plan.complete) {
     progress << request.out.string() << ": already complete" << std::endl;
@@ -124,6 +211,13 @@ TrainOutcome train_experiment(const TrainRequest& request, std::ostream& progres
     progress << "warning: " << library.warning() << std::endl;
   for (const auto& warning : experiment.data.report.warnings)
     progress << "warning: " << warning << std::endl;
+  if (plan.resuming && !request.config.empty())
+    check_same_config(request.config, request.out / "config.json", request.overrides,
+                      *experiment.plugins);
+  const std::vector<DataFile> data_files = fingerprint_data_files(config);
+  const std::vector<DataChange> data_changes =
+      plan.resuming ? check_data_files(request.out, data_files, request.allow_changed_data, progress)
+                    : std::vector<DataChange>{};
   const torch::Device device = experiment.device;
   MuxModel& model = *experiment.model;
   const Options& train = config.train.options;
@@ -140,8 +234,18 @@ TrainOutcome train_experiment(const TrainRequest& request, std::ostream& progres
   const auto eval_instances = static_cast<std::int64_t>(experiment.data.eval.examples.size());
 
   // Everything above can fail without leaving anything behind; from here on the run exists.
+  if (!lock) {
+    std::error_code error;
+    std::filesystem::create_directories(request.out, error);
+    if (error) throw Error(request.out.string() + ": cannot create output directory: " + error.message());
+    lock.emplace(request.out);
+  }
   const RunDirectory out =
       plan.resuming ? RunDirectory::reopen(request.out) : RunDirectory::create(request.out);
+  if (out.reused())
+    progress << "note: " << out.path().string()
+             << ": reusing a run directory that an earlier start left half-made (nothing was "
+                "trained in it)" << std::endl;
   RunRecord record(out, command_name(request.command));
   if (plan.resuming) record.adopt(out.file("run.json"));
   else record.set_text("config_source", std::filesystem::absolute(request.config).string());
@@ -152,38 +256,56 @@ TrainOutcome train_experiment(const TrainRequest& request, std::ostream& progres
   record.set("environment", environment_json(device, a));
   record.set_text("primary_metric", model.task().primary_metric());
   record.set("steps", rapidjson::Value(settings.steps));
-  if (!plan.resuming) {
-    out.write_json("config.json", config.to_json());
-    write_data_record(out, experiment.data);
-  }
-  std::int64_t last_step = 0;  // the last step completed, for the record of a failed run
-  record.set("steps_done", rapidjson::Value(last_step));
-  record.write();
+  record.set("data_files", data_files_json(data_files, a));
+  // Until a checkpoint is loaded, the state on disk is the newest checkpoint's, or none.
+  std::int64_t last_step = plan.checkpoints.empty() ? 0 : plan.checkpoints.back().step;
+  record.set_steps_done(last_step);
 
   try {
+    // run.json first: a start cut short (a full disk) then leaves a record that says so, and
+    // a directory that a rerun can reuse (left_half_made).
+    record.write();
+    if (!plan.resuming) {
+      out.write_json("config.json", config.to_json());
+      write_data_record(out, experiment.data);
+    }
     Trainer trainer(model, settings);
     std::int64_t steps_done = 0;
     double seconds_done = 0;
     rapidjson::Document carried(rapidjson::kObjectType);
-    if (plan.checkpoint) {
-      const LoadedCheckpoint loaded =
-          load_training_checkpoint(plan.checkpoint->path, model, trainer.optimizer(), device);
-      batches.restore(loaded.data);
-      steps_done = loaded.progress.step;
-      seconds_done = loaded.progress.seconds;
-      carried = parse_json(loaded.progress.run_state, plan.checkpoint->path.string());
+    last_step = 0;  // nothing usable, should every checkpoint fail to load
+    const std::optional<Resumed> resumed = load_newest_usable(
+        plan.checkpoints, model, trainer.optimizer(), device, record, progress);
+    if (resumed) {
+      batches.restore(resumed->loaded.data);
+      steps_done = resumed->loaded.progress.step;
+      seconds_done = resumed->loaded.progress.seconds;
+      carried = parse_json(resumed->loaded.progress.run_state, resumed->file.path.string());
       for (const char* key : kCarriedMembers) {
         if (carried.HasMember(key)) record.set(key, rapidjson::Value(carried[key], a));
         else record.document().RemoveMember(key);
       }
     }
+    last_step = steps_done;
+    record.set_steps_done(steps_done);
+    for (const auto& change : data_changes) {
+      rapidjson::Value item(rapidjson::kObjectType);
+      const DataFile& file = change.now.key.empty() ? change.before : change.now;
+      item.AddMember("key", json_string(file.key, a), a);
+      item.AddMember("path", json_string(file.path, a), a);
+      item.AddMember("old_sha256", json_string(change.before.sha256, a), a);
+      item.AddMember("new_sha256", json_string(change.now.sha256, a), a);
+      item.AddMember("resumed_at_step", steps_done, a);
+      record.append("data_changes", std::move(item));
+    }
+    if (resumed || !data_changes.empty()) record.write();
     MetricsLog log(out.file("metrics.jsonl"), steps_done);
     if (carried.HasMember("window")) log.restore_window(carried["window"]);
     ProgressDisplay display(progress, request.progress_bar, settings.steps,
                             train.get_int("log_every"), steps_done);
-    if (plan.checkpoint)
+    if (resumed)
       display.message("resuming " + out.path().string() + " from step " +
-                      std::to_string(steps_done) + " (" + plan.checkpoint->path.string() + ")");
+                      std::to_string(steps_done) + " (" + resumed->file.path.string() + ")");
 
     const std::string primary = model.task().primary_metric();
     double best = -std::numeric_limits<double>::infinity();
@@ -198,6 +320,7 @@ TrainOutcome train_experiment(const TrainRequest& request, std::ostream& progres
       for (const char* key : kCarriedMembers)
         if (record.document().HasMember(key))
           state.AddMember(rapidjson::StringRef(key), rapidjson::Value(record.document()[key], sa), sa);
+      log.sync();  // the log a resume keeps up to this step is on disk before the checkpoint
       save_training_checkpoint(checkpoint_path(out.checkpoints(), step), model, trainer.optimizer(),
                                batches.state(), {step, elapsed, to_json_text(state, false)});
       prune_checkpoints(out.checkpoints(), keep_checkpoints);
@@ -265,10 +388,8 @@ TrainOutcome train_experiment(const TrainRequest& request, std::ostream& progres
   } catch (const Interrupted&) {
     throw;
   } catch (const std::exception& error) {
-    record.set_text("status", "failed");
-    record.set_text("error", error.what());
-    record.set("steps_done", rapidjson::Value(last_step));
-    record.write();
+    const std::string message = mark_failed(record, last_step, error.what());
+    if (message != error.what()) throw Error(message);
     throw;
   }
   return TrainOutcome::kTrained;
@@ -312,7 +433,7 @@ EvaluationRecord evaluate_run(const EvalRequest& request) {
 void save_logits(const torch::Tensor& logits, const std::filesystem::path& path) {
   torch::serialize::OutputArchive archive;
   archive.write("logits", logits.detach().to(torch::kCPU));
-  archive.save_to(path.string());
+  save_archive(archive, path);
 }
 
 }  // namespace datamux

@@ -59,14 +59,11 @@ rapidjson::Value throughput_object(const Throughput& throughput, Allocator& a) {
 MetricsLog::MetricsLog(std::filesystem::path path, std::int64_t keep_through_step)
     : path_(std::move(path)) {
   write_file_atomically(path_, kept_lines(path_, keep_through_step));
-  out_.open(path_, std::ios::out | std::ios::app);
-  if (!out_) throw Error(path_.string() + ": cannot open for writing");
+  out_.emplace(path_);
 }
 
 void MetricsLog::write_line(const rapidjson::Value& line) {
-  out_ << to_json_text(line, false) << '\n';
-  out_.flush();
-  if (!out_) throw Error(path_.string() + ": write failed (disk full?)");
+  out_->append(to_json_text(line, false) + '\n');
 }
 
 void MetricsLog::append_step(const StepRecord& step) {

@@ -3,12 +3,13 @@
 // line per evaluation. Private to the core.
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <map>
+#include <optional>
 #include <string>
 
 #include <rapidjson/document.h>
 
+#include "datamux/core/durable_file.h"
 #include "datamux/core/throughput.h"
 #include "datamux/core/trainer.h"
 
@@ -25,6 +26,7 @@ class MetricsLog {
   void append_step(const StepRecord& step);          // and the mean line when a window fills
   void append_evaluation(const EvaluationRecord& evaluation, const Throughput& throughput);
   void finish_window(std::int64_t step);             // the last, shorter window of a run
+  void sync() { out_->sync(); }                      // before a checkpoint that follows it
 
   // The open window's sums, for a checkpoint, and back.
   rapidjson::Value window_state(rapidjson::Document::AllocatorType& allocator) const;
@@ -35,7 +37,7 @@ class MetricsLog {
   void write_mean(std::int64_t step);
 
   std::filesystem::path path_;
-  std::ofstream out_;
+  std::optional<AppendOnlyFile> out_;
   std::map<std::string, double> sums_;  // loss name -> sum over the open window
   std::int64_t count_ = 0;
 };

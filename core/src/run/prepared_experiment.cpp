@@ -104,8 +104,9 @@ void write_data_record(const RunDirectory& out, const DataSplits& data) {
     warnings.PushBack(rapidjson::Value(warning.c_str(), a), a);
   record.AddMember("warnings", warnings, a);
   if (!data.tokenizer.empty()) {
-    std::filesystem::copy_file(data.tokenizer, out.file("tokenizer.model"),
-                               std::filesystem::copy_options::overwrite_existing);
+    std::string model;  // a few hundred kB; written like every record, errors named
+    if (!read_file(data.tokenizer, model)) throw Error(data.tokenizer.string() + ": cannot read the tokenizer");
+    write_file_atomically(out.file("tokenizer.model"), model);
     record.AddMember("tokenizer", "tokenizer.model", a);
   }
   out.write_json("data.json", record);

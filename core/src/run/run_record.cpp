@@ -51,6 +51,22 @@ void RunRecord::set_throughput(const Throughput& throughput) {
   set("throughput", throughput_object(throughput, doc_.GetAllocator()));
 }
 
+void RunRecord::set_steps_done(std::int64_t step) {
+  set("steps_done", rapidjson::Value(step));
+  for (const char* key : {"final_eval", "best_eval"}) {
+    if (!doc_.HasMember(key)) continue;
+    const auto& evaluation = doc_[key];
+    if (!evaluation.IsObject() || !evaluation.HasMember("step") || !evaluation["step"].IsInt64() ||
+        evaluation["step"].GetInt64() > step)
+      doc_.RemoveMember(key);
+  }
+}
+
+void RunRecord::append(const char* key, rapidjson::Value item) {
+  if (!doc_.HasMember(key) || !doc_[key].IsArray()) set(key, rapidjson::Value(rapidjson::kArrayType));
+  doc_[key].PushBack(item, doc_.GetAllocator());
+}
+
 void RunRecord::write() const { directory_.write_json("run.json", doc_); }
 
 rapidjson::Value plugins_json(const PluginHost& plugins, rapidjson::Document::AllocatorType& a) {

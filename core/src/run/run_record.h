@@ -30,6 +30,11 @@ class RunRecord {
   void set_text(const char* key, const std::string& value);
   void set_evaluation(const char* key, const EvaluationRecord& evaluation);
   void set_throughput(const Throughput& throughput);
+  // steps_done, and no evaluation from a later step: a record never contradicts itself (a
+  // resume that falls back, or fails, reports the state it actually has).
+  void set_steps_done(std::int64_t step);
+  // Appends `item` to the array member `key` (created when absent): the run's history.
+  void append(const char* key, rapidjson::Value item);
   void write() const;
 
  private:

@@ -1,12 +1,14 @@
 #include "datamux/core/sweep.h"
 
 #include <map>
+#include <optional>
 #include <ostream>
 
 #include "datamux/core/experiment.h"
 #include "datamux/core/interruption.h"
 #include "datamux/core/json_file.h"
 #include "datamux/core/run_directory.h"
+#include "datamux/core/run_lock.h"
 #include "run_record.h"
 
 namespace datamux {
@@ -128,13 +130,23 @@ SweepSummary run_sweep(const SweepRequest& request, std::ostream& progress) {
       progress << heading << ": skipped (its warm-up " << run.from << " did not complete)" << std::endl;
       continue;
     }
+    // The run's lock for all of its work here (its config, training, report), the same lock
+    // `datamux train` takes: a process already working on this run is left to it.
+    std::filesystem::create_directories(dir);
+    std::optional<RunLock> lock;
+    try {
+      lock.emplace(dir);
+    } catch (const RunLocked& busy) {
+      ++summary.skipped;
+      progress << heading << ": skipped (" << busy.what() << ")" << std::endl;
+      continue;
+    }
     progress << heading << std::endl;
     const auto config_file = request.out / "configs" / config_file_name(run.id);
     write_file_atomically(config_file, sweep_run_config(config, run));
 
     TrainRequest train;
     train.command = run.role == "warmup" ? RunCommand::kPretrain : RunCommand::kFinetune;
-    train.config = config_file;
     train.out = dir;
     train.plugin_paths = request.plugin_paths;
     train.resume = true;
@@ -142,6 +154,7 @@ SweepSummary run_sweep(const SweepRequest& request, std::ostream& progress) {
     if (!run.from.empty()) train.from = request.out / run.from;
     // A run already started keeps its config.json; only run.* values may change on resuming.
     const bool started = is_run_directory(dir);
+    if (!started) train.config = config_file;  // a started run continues with its config.json
     for (const auto& assignment : overrides)
       if (!started || assignment.rfind("run.", 0) == 0) train.overrides.push_back(assignment);
 

@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include "datamux/core/checkpoint.h"
+#include "datamux/core/durable_file.h"
 #include "datamux/sdk/error.h"
 
 namespace datamux {
@@ -80,31 +81,24 @@ std::string read_text(torch::serialize::InputArchive& archive, const std::string
 void save_training_checkpoint(const std::filesystem::path& path, const torch::nn::Module& model,
                               const torch::optim::Optimizer& optimizer,
                               const TrainBatches::State& data, const CheckpointProgress& progress) {
-  const auto temporary = path.string() + ".tmp";
-  try {
-    torch::serialize::OutputArchive archive;
-    write_int(archive, "format", kCheckpointFormat);
-    torch::serialize::OutputArchive model_archive;
-    model.save(model_archive);
-    archive.write("model", model_archive);
-    torch::serialize::OutputArchive optimizer_archive;
-    optimizer.save(optimizer_archive);
-    archive.write("optimizer", optimizer_archive);
-    save_rng(archive);
-    write_int(archive, "step", progress.step);
-    archive.write("seconds", c10::IValue(progress.seconds));
-    archive.write("run_state", c10::IValue(progress.run_state));
-    archive.write("data_random", c10::IValue(data.random));
-    archive.write("data_order", torch::tensor(data.order, torch::kLong));
-    write_int(archive, "data_position", data.position);
-    write_int(archive, "data_epoch", data.epoch);
-    write_int(archive, "data_skipped", data.skipped);
-    archive.save_to(temporary);
-  } catch (const c10::Error& error) {
-    std::filesystem::remove(temporary);
-    throw Error(path.string() + ": cannot write checkpoint: " + libtorch_message(error));
-  }
-  std::filesystem::rename(temporary, path);
+  torch::serialize::OutputArchive archive;
+  write_int(archive, "format", kCheckpointFormat);
+  torch::serialize::OutputArchive model_archive;
+  model.save(model_archive);
+  archive.write("model", model_archive);
+  torch::serialize::OutputArchive optimizer_archive;
+  optimizer.save(optimizer_archive);
+  archive.write("optimizer", optimizer_archive);
+  save_rng(archive);
+  write_int(archive, "step", progress.step);
+  archive.write("seconds", c10::IValue(progress.seconds));
+  archive.write("run_state", c10::IValue(progress.run_state));
+  archive.write("data_random", c10::IValue(data.random));
+  archive.write("data_order", torch::tensor(data.order, torch::kLong));
+  write_int(archive, "data_position", data.position);
+  write_int(archive, "data_epoch", data.epoch);
+  write_int(archive, "data_skipped", data.skipped);
+  save_archive(archive, path);
 }
 
 LoadedCheckpoint load_training_checkpoint(const std::filesystem::path& path,
@@ -168,7 +162,7 @@ void prune_checkpoints(const std::filesystem::path& directory, std::int64_t keep
   const auto excess = static_cast<std::int64_t>(files.size()) - std::max<std::int64_t>(keep, 1);
   for (std::int64_t i = 0; i < excess; ++i) std::filesystem::remove(files[i].path);
   for (const auto& entry : std::filesystem::directory_iterator(directory))
-    if (entry.path().extension() == ".tmp") std::filesystem::remove(entry.path());
+    if (is_temporary_file(entry.path())) std::filesystem::remove(entry.path());
 }
 
 }  // namespace datamux

@@ -11,7 +11,6 @@
 #include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
-#include <unistd.h>
 
 #include "datamux/sdk/error.h"
 
@@ -115,24 +114,6 @@ std::string to_json_text(const rapidjson::Value& value, bool pretty) {
     value.Accept(writer);
   }
   return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-void write_file_atomically(const std::filesystem::path& path, const std::string& content) {
-  const std::filesystem::path temporary =
-      path.string() + ".tmp." + std::to_string(static_cast<long>(::getpid()));
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(temporary.string() + ": cannot create file");
-    out << content;
-    out.flush();
-    if (!out) throw Error(temporary.string() + ": write failed");
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  if (error) {
-    std::filesystem::remove(temporary);
-    throw Error(path.string() + ": cannot replace file: " + error.message());
-  }
 }
 
 rapidjson::Value json_string(const std::string& value,

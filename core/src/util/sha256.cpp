@@ -1,12 +1,12 @@
 // FIPS 180-4 SHA-256; small enough to keep in-tree rather than pull in a crypto library.
 #include "datamux/core/sha256.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <fstream>
-#include <iterator>
+#include <vector>
 
-#include "datamux/core/json_file.h"
 #include "datamux/sdk/error.h"
 
 namespace datamux {
@@ -45,29 +45,67 @@ void compress(std::array<std::uint32_t, 8>& state, const unsigned char* block) {
   for (int i = 0; i < 8; ++i) state[i] += add[i];
 }
 
+// Incremental: a file is hashed a block at a time, never read whole (data files can be GBs).
+class Sha256 {
+ public:
+  void update(const char* data, std::size_t size) {
+    length_ += size;
+    while (size > 0) {
+      const std::size_t take = std::min(size, buffer_.size() - filled_);
+      std::copy(data, data + take, buffer_.begin() + filled_);
+      filled_ += take;
+      data += take;
+      size -= take;
+      if (filled_ == buffer_.size()) {
+        compress(state_, buffer_.data());
+        filled_ = 0;
+      }
+    }
+  }
+
+  std::string finish() {
+    const std::uint64_t bit_length = length_ * 8;
+    const char one = char(0x80), zero = '\0';
+    update(&one, 1);
+    while (filled_ != 56) update(&zero, 1);
+    for (int i = 7; i >= 0; --i) {
+      const char byte = char((bit_length >> (8 * i)) & 0xff);
+      update(&byte, 1);
+    }
+    static const char* kHex = "0123456789abcdef";
+    std::string out;
+    for (std::uint32_t word : state_)
+      for (int shift = 28; shift >= 0; shift -= 4) out.push_back(kHex[(word >> shift) & 0xf]);
+    return out;
+  }
+
+ private:
+  std::array<std::uint32_t, 8> state_ = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                         0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  std::array<unsigned char, 64> buffer_{};
+  std::size_t filled_ = 0;
+  std::uint64_t length_ = 0;
+};
+
 }  // namespace
 
 std::string sha256_hex(const std::string& bytes) {
-  std::array<std::uint32_t, 8> state = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                        0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  std::string padded = bytes;
-  const std::uint64_t bit_length = std::uint64_t(bytes.size()) * 8;
-  padded.push_back(char(0x80));
-  while (padded.size() % 64 != 56) padded.push_back('\0');
-  for (int i = 7; i >= 0; --i) padded.push_back(char((bit_length >> (8 * i)) & 0xff));
-  for (std::size_t offset = 0; offset < padded.size(); offset += 64)
-    compress(state, reinterpret_cast<const unsigned char*>(padded.data() + offset));
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (std::uint32_t word : state)
-    for (int shift = 28; shift >= 0; shift -= 4) out.push_back(kHex[(word >> shift) & 0xf]);
-  return out;
+  Sha256 hash;
+  hash.update(bytes.data(), bytes.size());
+  return hash.finish();
 }
 
 std::string sha256_file(const std::filesystem::path& path) {
-  std::string bytes;
-  if (!read_file(path, bytes)) throw Error("cannot read " + path.string());
-  return sha256_hex(bytes);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot read " + path.string());
+  Sha256 hash;
+  std::vector<char> block(1 << 20);
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    hash.update(block.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  if (in.bad()) throw Error("cannot read " + path.string());
+  return hash.finish();
 }
 
 }  // namespace datamux

@@ -9,12 +9,15 @@
 
 #include <torch/nn/module.h>
 #include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
 #include <torch/types.h>
 
 namespace datamux {
 
-// Written to a temporary file and renamed, so an interrupted save leaves the old file intact.
+// Written to a temporary file and renamed (write_file_atomically), so a failed or interrupted
+// save leaves the old file intact and fails as one line naming the file and the cause.
 void save_weights(const torch::nn::Module& model, const std::filesystem::path& path);
+void save_archive(torch::serialize::OutputArchive& archive, const std::filesystem::path& path);
 
 // Loads into `model` (on `device`), which must have exactly the checkpoint's structure.
 // `path` is a weights file (model.pt, best.pt) or a training checkpoint (checkpoints/step-K.pt).

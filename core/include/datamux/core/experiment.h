@@ -22,6 +22,7 @@ struct TrainRequest {
   std::vector<std::string> plugin_paths;  // --plugin-path entries
   std::filesystem::path from;             // finetune: the warm-up run, or a checkpoint in one
   bool resume = false;                    // continue `out` from its last checkpoint
+  bool allow_changed_data = false;        // resume even if a data file changed (warned, recorded)
   bool progress_bar = false;              // a self-updating line (a terminal) or plain lines
 };
 
@@ -30,10 +31,13 @@ enum class TrainOutcome { kTrained, kAlreadyComplete };
 // Trains and writes the run directory (docs/run-records.md). Progress goes to `progress`.
 // Everything that can be checked before training (config, plugins, options, device, data) is
 // checked before `out` is created. A failure after that marks run.json "failed" and rethrows;
-// SIGINT/SIGTERM finish the step, write a checkpoint, mark it "interrupted" and throw
+// SIGINT/SIGTERM/SIGHUP finish the step, write a checkpoint, mark it "interrupted" and throw
 // Interrupted. With `resume`, a run directory holding a run continues from its newest
-// checkpoint with its own config.json (only run.* values may be overridden); a complete run
-// is left as it is (kAlreadyComplete); an absent or empty one starts afresh.
+// usable checkpoint (a damaged newer one is set aside, said and recorded) with its own
+// config.json (only run.* values may be overridden; a --config must resolve to the same) and
+// the same data files (by sha256, unless allow_changed_data); a complete run is left as it is
+// (kAlreadyComplete); an absent or empty one starts afresh. The directory is locked (RunLock)
+// for the whole call: a second process is refused with the holder's pid.
 TrainOutcome train_experiment(const TrainRequest& request, std::ostream& progress);
 
 struct EvalRequest {

@@ -1,7 +1,7 @@
 #pragma once
-// SIGINT and SIGTERM during a run: the first asks the run to stop after its current step (it
-// writes a checkpoint, records "interrupted" and exits non-zero); a second ends the process
-// at once, as the user then clearly wants.
+// SIGINT, SIGTERM and SIGHUP (a closed terminal) during a run: the first asks the run to stop
+// after its current step (it writes a checkpoint, records "interrupted" and exits 128 + the
+// signal); a second ends the process at once, as the user then clearly wants.
 #include <string>
 
 #include "datamux/sdk/error.h"

@@ -5,6 +5,8 @@
 
 #include <rapidjson/document.h>
 
+#include "datamux/core/durable_file.h"  // write_file_atomically, for the records
+
 namespace datamux {
 
 // The whole file's bytes into `content`; false when it cannot be opened (callers word the error).
@@ -23,9 +25,5 @@ std::string to_json_text(const rapidjson::Value& value, bool pretty = true);
 // A JSON string holding a copy of `value`, owned by `allocator`'s document.
 rapidjson::Value json_string(const std::string& value,
                              rapidjson::Document::AllocatorType& allocator);
-
-// Writes to a temporary file beside `path`, then renames it over `path`, so that a reader
-// never sees a half-written record.
-void write_file_atomically(const std::filesystem::path& path, const std::string& content);
 
 }  // namespace datamux

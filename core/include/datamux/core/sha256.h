@@ -1,5 +1,6 @@
 #pragma once
-// SHA-256 of a file, hex-encoded: identifies the exact plugin binary a run used.
+// SHA-256, hex-encoded: identifies the exact plugin binary and data files a run used.
+// A file is hashed a block at a time, so its size costs no memory.
 #include <filesystem>
 #include <string>
 
