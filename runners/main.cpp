@@ -25,6 +25,7 @@ constexpr const char* kUsage =
     "  demo-data --out DIR              write the generated demo datasets (SST-2/CoNLL/WikiText formats)\n"
     "  score KIND GOLD PRED             score a prediction file (KIND: ner, classification)\n"
     "  report DIR                       write a run's or sweep's report again from its records\n"
+    "  bench --backbone NAME            throughput at several N against the machine's matrix rate\n"
     "\n"
     "Run `datamux <command> --help` for a command's options.";
 
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
     if (command == "demo-data") return demo_data_command(rest);
     if (command == "score") return score_command(rest);
     if (command == "report") return report_command(rest);
+    if (command == "bench") return bench_command(rest);
     if (command == "--version") {
       std::cout << "datamux " DATAMUX_VERSION << std::endl;
       return 0;
