@@ -22,8 +22,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def run_json_lines(command, timeout):
+    # Both under the OpenMP wait policy datamux itself sets (runners/main.cpp): spinning workers
+    # cost either implementation many times its speed on a shared machine.
+    environment = dict(os.environ)
+    environment.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                              env=environment)
     except subprocess.TimeoutExpired:
         sys.exit(f"compare: timed out after {timeout} s: {' '.join(command)}")
     if done.returncode != 0:

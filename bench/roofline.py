@@ -78,9 +78,9 @@ def main():
              f'<text x="20" y="18" font-size="13">Achieved GFLOP/s (analytic FLOPs / time) '
              f'against the matrix-product rate of the same run</text>']
     for which, color in COLORS.items():
-        x = 20 + (0 if which == "datamux" else 140)
-        parts.append(f'<rect x="{x + 380}" y="8" width="10" height="10" fill="{color}"/>')
-        parts.append(f'<text x="{x + 394}" y="17" font-size="11">{which}</text>')
+        x = 20 + (0 if which == "datamux" else 100)
+        parts.append(f'<rect x="{x}" y="26" width="10" height="10" fill="{color}"/>')
+        parts.append(f'<text x="{x + 14}" y="35" font-size="11">{which}</text>')
     for index, result in enumerate(results):
         column, row = index % columns, index // columns
         x0 = 20 + MARGIN_L + column * (PANEL_W + MARGIN_L + 20)

@@ -1,7 +1,9 @@
 // `datamux`: the command line. It parses arguments and calls the core; no logic lives here
 // that a program embedding the core would also need.
 #include <c10/util/Exception.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "commands.h"
@@ -31,9 +33,21 @@ constexpr const char* kUsage =
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
+// libgomp's workers spin-wait between parallel regions by default; on a machine shared with
+// other processes that made runs up to 20x slower (docs/performance.md, "Threads"). libgomp
+// reads OMP_WAIT_POLICY once, when it is loaded, before main(), so the only way to change the
+// default for this process is to start it again with the variable set. An explicit setting
+// (OMP_WAIT_POLICY=active, or GOMP_SPINCOUNT) is left alone.
+void restart_with_passive_openmp_waiting(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr || std::getenv("GOMP_SPINCOUNT") != nullptr) return;
+  ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+  ::execv("/proc/self/exe", argv);  // returns only on failure: then run with the default
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  restart_with_passive_openmp_waiting(argv);
   using namespace datamux::cli;
   const Arguments args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "-h" || args[0] == "--help") {
