@@ -23,5 +23,6 @@ int eval_command(const Arguments& args);
 int demo_data_command(const Arguments& args);
 int score_command(const Arguments& args);
 int report_command(const Arguments& args);
+int bench_command(const Arguments& args);
 
 }  // namespace datamux::cli

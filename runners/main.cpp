@@ -1,7 +1,9 @@
 // `datamux`: the command line. It parses arguments and calls the core; no logic lives here
 // that a program embedding the core would also need.
 #include <c10/util/Exception.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "commands.h"
@@ -25,14 +27,27 @@ constexpr const char* kUsage =
     "  demo-data --out DIR              write the generated demo datasets (SST-2/CoNLL/WikiText formats)\n"
     "  score KIND GOLD PRED             score a prediction file (KIND: ner, classification)\n"
     "  report DIR                       write a run's or sweep's report again from its records\n"
+    "  bench --backbone NAME            throughput at several N against the machine's matrix rate\n"
     "\n"
     "Run `datamux <command> --help` for a command's options.";
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
+// libgomp's workers spin-wait between parallel regions by default; on a machine shared with
+// other processes that made runs up to 20x slower (docs/performance.md, "Threads"). libgomp
+// reads OMP_WAIT_POLICY once, when it is loaded, before main(), so the only way to change the
+// default for this process is to start it again with the variable set. An explicit setting
+// (OMP_WAIT_POLICY=active, or GOMP_SPINCOUNT) is left alone.
+void restart_with_passive_openmp_waiting(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr || std::getenv("GOMP_SPINCOUNT") != nullptr) return;
+  ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+  ::execv("/proc/self/exe", argv);  // returns only on failure: then run with the default
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  restart_with_passive_openmp_waiting(argv);
   using namespace datamux::cli;
   const Arguments args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "-h" || args[0] == "--help") {
@@ -51,6 +66,7 @@ int main(int argc, char** argv) {
     if (command == "demo-data") return demo_data_command(rest);
     if (command == "score") return score_command(rest);
     if (command == "report") return report_command(rest);
+    if (command == "bench") return bench_command(rest);
     if (command == "--version") {
       std::cout << "datamux " DATAMUX_VERSION << std::endl;
       return 0;

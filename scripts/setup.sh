@@ -5,6 +5,7 @@
 #   DATAMUX_BUILD_DIR   build directory (default: build)
 #   CMAKE_PREFIX_PATH   where to find another libtorch, e.g. a CUDA one from a PyTorch install
 #   DATAMUX_JOBS        parallel build jobs (default: number of cores)
+#   DATAMUX_TARGETS     what to build (default: everything; scripts/demo sets the CLI and plugins)
 set -euo pipefail
 
 DATAMUX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -48,7 +49,8 @@ datamux_install_chart_libraries() {
 datamux_build() {
   cmake -S "$DATAMUX_ROOT" -B "$DATAMUX_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     ${CMAKE_PREFIX_PATH:+-DCMAKE_PREFIX_PATH="$CMAKE_PREFIX_PATH"} >/dev/null
-  cmake --build "$DATAMUX_BUILD_DIR" -j "$DATAMUX_JOBS"
+  # shellcheck disable=SC2086  # DATAMUX_TARGETS is a list of target names
+  cmake --build "$DATAMUX_BUILD_DIR" -j "$DATAMUX_JOBS" ${DATAMUX_TARGETS:+--target $DATAMUX_TARGETS}
 }
 
 datamux_install_packages

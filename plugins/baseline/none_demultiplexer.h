@@ -20,6 +20,8 @@ class NoneDemultiplexer : public Demultiplexer {
     check(hidden);
     return hidden.select(1, 0);
   }
+  FlopCount sentence_flops(const FlopShape&) const override { return 0.0; }
+  FlopCount tokens_flops(const FlopShape&) const override { return 0.0; }
   // (B, L, d) -> (B, L, d)
   torch::Tensor tokens(const torch::Tensor& hidden) override {
     check(hidden);

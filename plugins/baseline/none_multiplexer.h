@@ -9,6 +9,7 @@ class NoneMultiplexer : public Multiplexer {
  public:
   // (B*1, L', d) -> (B, L', d): the identity.
   torch::Tensor mix(const torch::Tensor& embedded) override { return embedded; }
+  FlopCount mix_flops(const FlopShape&) const override { return 0.0; }
 };
 
 }  // namespace datamux::plugins::baseline

@@ -12,7 +12,9 @@ OptionSchema run_schema() {
       .add_string("device", "auto", "where to run: cpu, cuda, or auto (cuda when available)",
                   {"cpu", "cuda", "auto"})
       .add_int("threads", 0, "CPU threads for libtorch; 0 uses every core", 0)
-      .add_string("precision", "fp32", "fp32, or bf16 autocast on CUDA", {"fp32", "bf16"});
+      .add_string("precision", "fp32",
+                  "fp32, or bf16 autocast (CUDA, or a CPU with AVX512_BF16/AMX-BF16)",
+                  {"fp32", "bf16"});
   return schema;
 }
 

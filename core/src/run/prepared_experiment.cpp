@@ -1,7 +1,6 @@
 #include "prepared_experiment.h"
 
 #include <optional>
-#include <thread>
 
 #include <torch/torch.h>
 
@@ -11,15 +10,10 @@
 #include "datamux/core/model_builder.h"
 #include "datamux/core/plugin_search_path.h"
 #include "datamux/core/precision.h"
+#include "datamux/core/threads.h"
 
 namespace datamux {
 namespace {
-
-void set_threads(std::int64_t threads) {
-  // libtorch's own default can be a single thread (it was here), so 0 means every core.
-  const auto cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  torch::set_num_threads(threads > 0 ? static_cast<int>(threads) : cores);
-}
 
 // Where an earlier run's weights come from: a run directory means its model.pt; a file means
 // that weights file or training checkpoint, inside a run directory (or its checkpoints/).
@@ -69,7 +63,7 @@ PreparedExperiment prepare_experiment(const ExperimentConfig& raw,
   const auto& run = config.run.options;
   const torch::Device device = select_device(run.get_string("device"));
   check_precision(run.get_string("precision"), device);
-  set_threads(run.get_int("threads"));
+  apply_thread_setting(run.get_int("threads"));
 
   // A finetuning run starts from its warm-up: same tokenizer, and its weights (below).
   const std::filesystem::path init_from = config.train.options.get_string("init_from");

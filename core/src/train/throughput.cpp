@@ -6,6 +6,8 @@
 #include <torch/cuda.h>
 #include <torch/torch.h>
 
+#include "datamux/core/inference_scope.h"
+
 namespace datamux {
 namespace {
 
@@ -30,7 +32,7 @@ Throughput measure_throughput(MuxModel& model, const std::vector<Batch>& batches
 
   const bool was_training = model.is_training();
   model.eval();
-  torch::NoGradGuard no_grad;
+  InferenceScope inference;
   run_pass(model, batches);  // warm-up: allocator, caches, lazy initialisation
   std::vector<double> seconds;
   for (std::int64_t repeat = 0; repeat < repeats; ++repeat) {

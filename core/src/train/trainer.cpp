@@ -8,6 +8,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include "datamux/core/inference_scope.h"
 #include "datamux/sdk/error.h"
 
 namespace datamux {
@@ -61,7 +62,7 @@ EvaluationRecord evaluate(MuxModel& model, const std::vector<Batch>& batches, st
                           std::vector<torch::Tensor>* logits) {
   const bool was_training = model.is_training();
   model.eval();
-  torch::NoGradGuard no_grad;
+  InferenceScope inference;
   SeededGenerator seeded(kEvaluationSeed);
   auto metric = model.task().make_metric();
   double loss_sum = 0, retrieval_sum = 0;

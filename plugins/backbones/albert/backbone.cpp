@@ -7,6 +7,7 @@
 
 #include "datamux/sdk/error.h"
 #include "support/tensor_shapes.h"
+#include "transformer/flops.h"
 #include "transformer/init.h"
 #include "transformer/key_mask.h"
 
@@ -50,6 +51,17 @@ torch::Tensor AlbertBackbone::encode(const torch::Tensor& mixed, const torch::Te
   for (std::int64_t i = 0; i < config_.num_layers; ++i)
     for (auto& layer : groups_[group_of(i)]) x = layer->forward(x, key_mask);
   return x;
+}
+
+FlopCount AlbertBackbone::embed_flops(const FlopShape& shape) const {
+  return 2.0 * double(shape.groups * shape.num_instances) * double(shape.length) *
+         double(config_.embedding_size) * double(config_.hidden_size);
+}
+
+FlopCount AlbertBackbone::encode_flops(const FlopShape& shape) const {
+  // Shared parameters save memory, not work: every application of a group runs all its layers.
+  const double applications = double(config_.num_layers) * double(config_.inner_group_num);
+  return applications * transformer::encoder_layer_flops(config_.layer(), shape.groups, shape.length);
 }
 
 }  // namespace datamux::plugins::albert

@@ -26,6 +26,9 @@ class AlbertBackbone : public Backbone {
   // E -> d map at the start of the encoder, i.e. after mixing.
   torch::Tensor embed(const torch::Tensor& input_ids) override;
   torch::Tensor encode(const torch::Tensor& mixed, const torch::Tensor& mask) override;
+  // The E -> d projection of every instance's embeddings.
+  FlopCount embed_flops(const FlopShape& shape) const override;
+  FlopCount encode_flops(const FlopShape& shape) const override;
 
   // The group that layer application i uses (HF ALBERT: i * num_hidden_groups / num_layers).
   std::int64_t group_of(std::int64_t layer) const {

@@ -80,4 +80,15 @@ torch::Tensor LstmBackbone::encode(const torch::Tensor& mixed, const torch::Tens
       output, /*batch_first=*/true, /*padding_value=*/0.0, /*total_length=*/length));
 }
 
+FlopCount LstmBackbone::encode_flops(const FlopShape& shape) const {
+  const double steps = double(shape.groups) * double(shape.length);
+  const double h = double(config_.hidden_size);
+  double per_step = 0;
+  for (std::int64_t layer = 0; layer < config_.num_layers; ++layer) {
+    const double input = layer == 0 ? double(config_.embedding_size) : 2 * h;
+    per_step += 2 /*directions*/ * 2 * 4 * h * (input + h);
+  }
+  return steps * per_step;
+}
+
 }  // namespace datamux::plugins::lstm

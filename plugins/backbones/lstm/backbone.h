@@ -24,6 +24,10 @@ class LstmBackbone : public Backbone {
   // (B, L', E) mixture -> (B, L', 2h). With masking on, the right-padded pads are packed away
   // and come back as zeros; with it off the LSTM runs over every position (the reference).
   torch::Tensor encode(const torch::Tensor& mixed, const torch::Tensor& mask) override;
+  // Embedding look-ups only: no counted FLOPs.
+  FlopCount embed_flops(const FlopShape&) const override { return 0.0; }
+  // Every layer and direction: the four gates from the input and from the previous state.
+  FlopCount encode_flops(const FlopShape& shape) const override;
 
  private:
   // Embedding normal(0, 0.02), LSTM weights uniform(-1/sqrt(h), 1/sqrt(h)), from the seed.

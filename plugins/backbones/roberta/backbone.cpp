@@ -7,6 +7,7 @@
 
 #include "datamux/sdk/error.h"
 #include "support/tensor_shapes.h"
+#include "transformer/flops.h"
 #include "transformer/init.h"
 #include "transformer/key_mask.h"
 
@@ -45,6 +46,11 @@ torch::Tensor RobertaBackbone::encode(const torch::Tensor& mixed, const torch::T
     x = x + embeddings_.positions(mixed.size(1), mixed);  // (L', d) broadcast over the groups
   for (auto& layer : layers_) x = layer->forward(x, key_mask);
   return x;
+}
+
+FlopCount RobertaBackbone::encode_flops(const FlopShape& shape) const {
+  return double(config_.num_layers) *
+         transformer::encoder_layer_flops(config_.layer(), shape.groups, shape.length);
 }
 
 }  // namespace datamux::plugins::roberta

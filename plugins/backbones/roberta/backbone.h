@@ -20,6 +20,9 @@ class RobertaBackbone : public Backbone {
   std::int64_t hidden_size() const override { return config_.hidden_size; }
   torch::Tensor embed(const torch::Tensor& input_ids) override;
   torch::Tensor encode(const torch::Tensor& mixed, const torch::Tensor& mask) override;
+  // Embedding look-ups and position sums only: no counted FLOPs.
+  FlopCount embed_flops(const FlopShape&) const override { return 0.0; }
+  FlopCount encode_flops(const FlopShape& shape) const override;
 
  private:
   // BERT/RoBERTa initialisation, drawn from this component's own seed.

@@ -21,10 +21,22 @@ class IndexDemultiplexer : public Demultiplexer {
   torch::Tensor add_prefix(const torch::Tensor& input_ids) override;
   torch::Tensor sentence(const torch::Tensor& hidden) override;
   torch::Tensor tokens(const torch::Tensor& hidden) override;
+  // demux() splits the Linear(2d -> d) into a d x d product per index state and one per
+  // position state, so the count grows with N + positions, not N * positions.
+  FlopCount sentence_flops(const FlopShape& shape) const override {
+    return demux_flops(shape.groups, 1);
+  }
+  FlopCount tokens_flops(const FlopShape& shape) const override {
+    return demux_flops(shape.groups, shape.length - prefix_length());
+  }
 
  private:
   // (B, N, d) index states and (B, T, d) position states -> (B, N, T, d) demuxed states.
   torch::Tensor demux(const torch::Tensor& index_states, const torch::Tensor& position_states);
+  double demux_flops(std::int64_t groups, std::int64_t positions) const {
+    const double d = double(hidden_size_);
+    return 2.0 * double(groups) * double(num_instances_ + positions) * d * d;
+  }
   // The (B, N, d) hidden states of the N index slots, after checking the shape.
   torch::Tensor index_states(const torch::Tensor& hidden) const;
 

@@ -18,10 +18,19 @@ class MlpDemultiplexer : public Demultiplexer {
   // The MLPs on position 0 only (the bos token of the mixture).
   torch::Tensor sentence(const torch::Tensor& hidden) override;
   torch::Tensor tokens(const torch::Tensor& hidden) override;
+  // Instance i's d x d Linear at every position it demultiplexes (one for sentence()).
+  FlopCount sentence_flops(const FlopShape& shape) const override { return demux_flops(shape, 1); }
+  FlopCount tokens_flops(const FlopShape& shape) const override {
+    return demux_flops(shape, shape.length);
+  }
 
  private:
   // (B, T, d) mixture states -> (B, N, T, d) per-instance states.
   torch::Tensor demux(const torch::Tensor& positions);
+  double demux_flops(const FlopShape& shape, std::int64_t positions) const {
+    const double d = double(hidden_size_);
+    return 2.0 * double(shape.groups * num_instances_) * double(positions) * d * d;
+  }
   void check_hidden(const torch::Tensor& hidden) const;
 
   std::int64_t num_instances_;

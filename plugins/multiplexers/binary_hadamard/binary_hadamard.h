@@ -15,6 +15,11 @@ class BinaryHadamard : public Multiplexer {
 
   // (B*N, L', d) -> (B, L', d): mean_i mask_i (.) e_i.
   torch::Tensor mix(const torch::Tensor& embedded) override;
+  // One multiply and one add per instance and element.
+  FlopCount mix_flops(const FlopShape& shape) const override {
+    return 2.0 * double(shape.groups * shape.num_instances) * double(shape.length) *
+           double(shape.hidden_size);
+  }
 
  private:
   std::int64_t num_instances_;

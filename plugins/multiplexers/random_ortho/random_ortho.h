@@ -18,6 +18,11 @@ class RandomOrtho : public Multiplexer {
 
   // (B*N, L', d) -> (B, L', d): sum_i e_i Q_i / sqrt(N).
   torch::Tensor mix(const torch::Tensor& embedded) override;
+  // One d x d product per instance and position.
+  FlopCount mix_flops(const FlopShape& shape) const override {
+    return 2.0 * double(shape.groups * shape.num_instances) * double(shape.length) *
+           double(shape.hidden_size) * double(shape.hidden_size);
+  }
 
  private:
   std::int64_t num_instances_;

@@ -36,6 +36,12 @@ class Retrieval : public Task {
   // latest forward, so update() must get the logits that forward returned.
   std::unique_ptr<Metric> make_metric() const override;
   std::string primary_metric() const override { return "accuracy"; }
+  // The dense layer and the vocabulary projection, on the one drawn instance per group and
+  // position (forward gathers before projecting).
+  FlopCount flops(const FlopShape& shape) const override {
+    const double d = double(hidden_size_);
+    return 2.0 * double(shape.groups) * double(shape.length) * d * (d + double(vocab_size_));
+  }
 
   // The draw of the latest forward (targets undefined before the first).
   const Draw& last_draw() const { return *draw_; }

@@ -35,6 +35,11 @@ class SequenceClassification : public Task {
   TaskOutput forward(const DemuxedStates& states, const Batch& batch) override;
   std::unique_ptr<Metric> make_metric() const override;
   std::string primary_metric() const override { return "accuracy"; }
+  // The dense layer and the output projection per instance (pooling is a sum: not counted).
+  FlopCount flops(const FlopShape& shape) const override {
+    const double d = double(hidden_size_);
+    return 2.0 * double(shape.groups * shape.num_instances) * d * (d + double(num_labels_));
+  }
 
  private:
   // (rows, d) sentence states: the demultiplexer's, or the masked mean of the token states.

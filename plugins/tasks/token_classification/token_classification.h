@@ -26,6 +26,11 @@ class TokenClassification : public Task {
   TaskOutput forward(const DemuxedStates& states, const Batch& batch) override;
   std::unique_ptr<Metric> make_metric() const override;
   std::string primary_metric() const override { return "f1"; }
+  // The classifier at every position of every instance.
+  FlopCount flops(const FlopShape& shape) const override {
+    return 2.0 * double(shape.groups * shape.num_instances) * double(shape.length) *
+           double(hidden_size_) * double(label_names_.size());
+  }
 
  private:
   std::int64_t hidden_size_;

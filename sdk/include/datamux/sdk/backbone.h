@@ -2,6 +2,7 @@
 // A backbone embeds each instance on its own and encodes the multiplexed mixture once.
 #include <torch/nn/module.h>
 
+#include "datamux/sdk/flops.h"
 #include "datamux/sdk/visibility.h"
 
 namespace datamux {
@@ -19,6 +20,11 @@ class DATAMUX_API Backbone : public torch::nn::Module {
   // (B, L', d) mixed embeddings and (B, L') bool mask (true = a real position in at least one
   // instance of the group) -> (B, L', d) hidden states.
   virtual torch::Tensor encode(const torch::Tensor& mixed, const torch::Tensor& mask) = 0;
+
+  // Analytic forward FLOPs (sdk/flops.h) of embed() on the B*N instances and of encode() on
+  // the B mixtures, each shape.length positions long; std::nullopt (the default): not declared.
+  virtual FlopCount embed_flops(const FlopShape& /*shape*/) const { return std::nullopt; }
+  virtual FlopCount encode_flops(const FlopShape& /*shape*/) const { return std::nullopt; }
 };
 
 }  // namespace datamux

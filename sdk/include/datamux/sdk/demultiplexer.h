@@ -2,6 +2,7 @@
 // A demultiplexer splits the backbone's output on the mixture back into one state per instance.
 #include <torch/nn/module.h>
 
+#include "datamux/sdk/flops.h"
 #include "datamux/sdk/visibility.h"
 
 namespace datamux {
@@ -21,6 +22,11 @@ class DATAMUX_API Demultiplexer : public torch::nn::Module {
 
   // (B, P + L, d) -> (B*N, L, d): one state per instance and original token position.
   virtual torch::Tensor tokens(const torch::Tensor& hidden) = 0;
+
+  // Analytic forward FLOPs (sdk/flops.h) of sentence() and of tokens() on B mixtures of
+  // shape.length = P + L positions; std::nullopt (the default): not declared.
+  virtual FlopCount sentence_flops(const FlopShape& /*shape*/) const { return std::nullopt; }
+  virtual FlopCount tokens_flops(const FlopShape& /*shape*/) const { return std::nullopt; }
 };
 
 }  // namespace datamux

@@ -5,6 +5,7 @@
 #include "datamux/sdk/batch.h"
 #include "datamux/sdk/demultiplexer.h"
 #include "datamux/sdk/error.h"
+#include "datamux/sdk/flops.h"
 #include "datamux/sdk/model_context.h"
 #include "datamux/sdk/multiplexer.h"
 #include "datamux/sdk/options.h"

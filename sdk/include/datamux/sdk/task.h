@@ -8,6 +8,7 @@
 #include <torch/nn/module.h>
 
 #include "datamux/sdk/batch.h"
+#include "datamux/sdk/flops.h"
 #include "datamux/sdk/visibility.h"
 
 namespace datamux {
@@ -43,6 +44,10 @@ class DATAMUX_API Task : public torch::nn::Module {
 
   // The metric that selects the best checkpoint, higher is better (e.g. "accuracy").
   virtual std::string primary_metric() const = 0;
+
+  // Analytic forward FLOPs (sdk/flops.h) of forward() on B*N instances of shape.length
+  // positions, the loss included; std::nullopt (the default): not declared.
+  virtual FlopCount flops(const FlopShape& /*shape*/) const { return std::nullopt; }
 };
 
 }  // namespace datamux
