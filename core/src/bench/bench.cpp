@@ -210,8 +210,8 @@ class PeakMemory {
     if (device_.is_cuda()) {
 #if DATAMUX_CUDA_MEMORY_STATS
       const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device_index());
-      const auto aggregate = static_cast<std::size_t>(c10::CachingAllocator::StatType::AGGREGATE);
-      return double(stats.allocated_bytes[aggregate].peak) / (1024.0 * 1024.0);
+      // Index 0 is StatType::AGGREGATE (all pools), whose namespace moved between versions.
+      return double(stats.allocated_bytes[0].peak) / (1024.0 * 1024.0);
 #else
       return 0;
 #endif
