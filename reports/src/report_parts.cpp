@@ -1,5 +1,7 @@
 #include "report_parts.h"
 
+#include <cmath>
+
 #include "datamux/reports/report_files.h"
 
 namespace datamux::reports {
@@ -48,6 +50,37 @@ void add_loss_rows(std::vector<ChartRow>& rows, const LossMean& mean, const Char
   };
   add("task_loss", mean.task_loss);
   if (mean.retrieval_loss) add("retrieval_loss", *mean.retrieval_loss);
+}
+
+std::vector<const StepLoss*> chart_steps(const std::vector<StepLoss>& steps) {
+  const std::size_t stride = (steps.size() + kMaxChartSteps - 1) / kMaxChartSteps;
+  std::vector<const StepLoss*> kept;
+  for (std::size_t i = 0; i < steps.size(); ++i)
+    if (stride <= 1 || i % stride == 0 || i + 1 == steps.size()) kept.push_back(&steps[i]);
+  return kept;
+}
+
+std::optional<double> step_loss(const StepLoss& step, const std::string& series) {
+  if (series == "loss") return step.loss;
+  if (series == "task_loss") return step.task_loss;
+  return step.retrieval_loss;
+}
+
+std::optional<double> mean_loss(const LossMean& mean, const std::string& series) {
+  if (series == "loss") return mean.loss;
+  if (series == "task_loss") return mean.task_loss;
+  return mean.retrieval_loss;
+}
+
+rapidjson::Value json_metric_values(const NamedValues& values, const RunRecords& records,
+                                    JsonAllocator& a) {
+  rapidjson::Value object(rapidjson::kObjectType);
+  for (const auto& [name, value] : values)
+    add_member(object, name,
+               records.is_count(name) ? rapidjson::Value(static_cast<int64_t>(std::llround(value)))
+                                      : rapidjson::Value(value),
+               a);
+  return object;
 }
 
 }  // namespace datamux::reports

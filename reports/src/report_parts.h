@@ -4,6 +4,8 @@
 // loss curves as chart rows.
 #include <rapidjson/document.h>
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,5 +36,20 @@ void add_critical_members(rapidjson::Value& object, const CriticalRetrievalLoss&
 // Appends `mean`'s task_loss and (when recorded) retrieval_loss as rows {key..., step, series,
 // value}: `key` are the columns that come first (e.g. the backbone).
 void add_loss_rows(std::vector<ChartRow>& rows, const LossMean& mean, const ChartRow& key = {});
+
+// A per-step chart plots every step line of a run up to this many; a longer run is thinned
+// to every k-th step line (and its last), k the smallest that keeps it within the limit, as
+// TensorBoard samples long scalar series, so report.html stays a few megabytes at most.
+inline constexpr std::size_t kMaxChartSteps = 10000;
+std::vector<const StepLoss*> chart_steps(const std::vector<StepLoss>& steps);
+
+// The loss named `series` ("loss", "task_loss", "retrieval_loss") of a step or mean line;
+// absent when the line has no retrieval loss.
+std::optional<double> step_loss(const StepLoss& step, const std::string& series);
+std::optional<double> mean_loss(const LossMean& mean, const std::string& series);
+
+// A run's evaluation values in report.json, {"name": value, ...}: counts as integers.
+rapidjson::Value json_metric_values(const NamedValues& values, const RunRecords& records,
+                                    JsonAllocator& allocator);
 
 }  // namespace datamux::reports

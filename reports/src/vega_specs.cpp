@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "datamux/core/json_file.h"
@@ -48,6 +49,25 @@ std::string string_list_json(const std::vector<std::string>& items) {
 
 constexpr const char* kSchema = R"("$schema": "https://vega.github.io/schema/vega-lite/v6.json")";
 
+// The x encoding of the charts over N: numeric on a log scale (the study's N = 1, 2, 5, 10,
+// 20 spread as multiplicative steps), a tick at each N of the chart, the domain padded a
+// little so no point sits on the frame.
+std::string n_axis_json(std::vector<std::int64_t> num_instances) {
+  std::sort(num_instances.begin(), num_instances.end());
+  num_instances.erase(std::unique(num_instances.begin(), num_instances.end()), num_instances.end());
+  std::string ticks = "[";
+  for (std::size_t i = 0; i < num_instances.size(); ++i)
+    ticks += (i ? "," : "") + std::to_string(num_instances[i]);
+  ticks += "]";
+  const double low = num_instances.empty() ? 1 : double(num_instances.front());
+  const double high = num_instances.empty() ? 2 : double(num_instances.back());
+  return R"json({"field": "n", "type": "quantitative", "title": "N (inputs multiplexed, log scale)",
+    "scale": {"type": "log", "domain": [)json" +
+         format_fixed(low / 1.15, 4) + "," + format_fixed(high * 1.15, 4) +
+         R"json(], "nice": false},
+    "axis": {"values": )json" + ticks + R"json(, "format": "d", "grid": false}})json";
+}
+
 }  // namespace
 
 std::string chart_rows_json(const std::vector<ChartRow>& rows) {
@@ -73,27 +93,109 @@ std::string chart_rows_json(const std::vector<ChartRow>& rows) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-std::string training_losses_spec(const std::vector<ChartRow>& rows) {
-  return fill_template(std::string("{") + kSchema + R"json(,
-    "width": 640, "height": 280,
-    "data": {"values": @ROWS@},
-    "mark": {"type": "line", "point": {"size": 12}},
-    "encoding": {
-      "x": {"field": "step", "type": "quantitative", "title": "step"},
-      "y": {"field": "value", "type": "quantitative", "title": "mean loss over the window"},
-      "color": {"field": "series", "type": "nominal", "title": null,
-                "sort": ["task_loss", "retrieval_loss"]},
-      "tooltip": [{"field": "series"}, {"field": "step"},
-                  {"field": "value", "type": "quantitative", "format": ".4f"}]
-    }})json",
-                       {{"@ROWS@", chart_rows_json(rows)}});
+namespace {
+
+// The per-step loss chart's controls and smoothing, shared by the run and compare reports.
+//
+// Smoothing is TensorBoard's debiased exponential moving average, s_t = sum_j w^(t-j) x_j /
+// sum_j w^(t-j) over the points j <= t of a line, computed by the browser so the slider
+// (w = "smoothing") redraws it. Vega-Lite has running sums but no recursion, so each point's
+// weights are taken relative to the start of a block of `block` points, small enough that
+// w^-block stays far from overflow (w^-block = e^80), and of two block grids half a block
+// apart the one whose block started earlier is used: the history it leaves out weighs at most
+// w^(block/2) = e^-40 of the total, far below what a chart can show.
+//
+// The log-scale toggle plots log10 of every value and labels the axis with 10^tick, since a
+// Vega-Lite scale type cannot follow a parameter.
+constexpr const char* kStepLossControls = R"json(
+    "params": [
+      {"name": "smoothing", "value": 0.6,
+       "bind": {"input": "range", "min": 0, "max": 0.99, "step": 0.01, "name": "smoothing "}},
+      {"name": "log_scale", "value": false,
+       "bind": {"input": "checkbox", "name": "log scale "}}
+    ])json";
+
+std::string step_loss_transforms(const std::string& line_field) {
+  const std::string group = json_string_literal(line_field);
+  return R"json([
+      {"window": [{"op": "row_number", "as": "i"}], "groupby": [)json" + group + R"json(],
+       "sort": [{"field": "step"}]},
+      {"calculate": "log(max(smoothing, 1e-6))", "as": "ln_w"},
+      {"calculate": "max(2, ceil(80 / -datum.ln_w))", "as": "block"},
+      {"calculate": "floor(datum.block / 2)", "as": "half"},
+      {"calculate": "floor(datum.i / datum.block)", "as": "b1"},
+      {"calculate": "floor((datum.i + datum.half) / datum.block)", "as": "b2"},
+      {"calculate": "exp(-(datum.i - datum.b1 * datum.block) * datum.ln_w)", "as": "w1"},
+      {"calculate": "exp(-(datum.i + datum.half - datum.b2 * datum.block) * datum.ln_w)",
+       "as": "w2"},
+      {"calculate": "datum.w1 * datum.value", "as": "wx1"},
+      {"calculate": "datum.w2 * datum.value", "as": "wx2"},
+      {"window": [{"op": "sum", "field": "wx1", "as": "n1"}, {"op": "sum", "field": "w1", "as": "d1"}],
+       "groupby": [)json" + group + R"json(, "b1"], "sort": [{"field": "i"}], "frame": [null, 0]},
+      {"window": [{"op": "sum", "field": "wx2", "as": "n2"}, {"op": "sum", "field": "w2", "as": "d2"}],
+       "groupby": [)json" + group + R"json(, "b2"], "sort": [{"field": "i"}], "frame": [null, 0]},
+      {"calculate": "datum.b1 * datum.block <= max(0, datum.b2 * datum.block - datum.half) ? datum.n1 / datum.d1 : datum.n2 / datum.d2",
+       "as": "smoothed"},
+      {"calculate": "log_scale ? log(datum.value) / LN10 : datum.value", "as": "y_raw"},
+      {"calculate": "log_scale ? log(datum.smoothed) / LN10 : datum.smoothed", "as": "y_smoothed"}
+    ])json";
 }
 
-std::string evaluation_metrics_spec(const std::vector<ChartRow>& rows) {
+constexpr const char* kLossAxis = R"json({"labelExpr":
+    "log_scale ? format(pow(10, datum.value), '.3~g') : format(datum.value, '.3~g')"})json";
+
+}  // namespace
+
+std::string step_losses_spec(const std::string& title, const std::string& line_field,
+                             const std::vector<std::string>& lines,
+                             const std::vector<ChartRow>& steps,
+                             const std::vector<ChartRow>& means) {
+  return fill_template(std::string("{") + kSchema + R"json(,
+    "title": @TITLE@,
+    "width": 640, "height": 300,)json" + kStepLossControls + R"json(,
+    "encoding": {
+      "x": {"field": "step", "type": "quantitative", "title": "step"},
+      "color": {"field": @LINE@, "type": "nominal", "title": null,
+                "scale": {"domain": @LINES@}}
+    },
+    "layer": [
+      {"data": {"values": @STEPS@},
+       "transform": @TRANSFORMS@,
+       "layer": [
+         {"mark": {"type": "line", "opacity": 0.25, "strokeWidth": 1},
+          "encoding": {"y": {"field": "y_raw", "type": "quantitative", "title": "loss",
+                             "scale": {"zero": false}, "axis": @AXIS@}}},
+         {"mark": {"type": "line", "strokeWidth": 2},
+          "encoding": {
+            "y": {"field": "y_smoothed", "type": "quantitative"},
+            "tooltip": [{"field": @LINE@}, {"field": "step"},
+                        {"field": "value", "type": "quantitative", "format": ".4f", "title": "loss"},
+                        {"field": "smoothed", "type": "quantitative", "format": ".4f"}]}}
+       ]},
+      {"data": {"values": @MEANS@},
+       "transform": [{"calculate": "log_scale ? log(datum.value) / LN10 : datum.value", "as": "y_mean"}],
+       "mark": {"type": "point", "filled": true, "size": 40, "shape": "diamond"},
+       "encoding": {
+         "y": {"field": "y_mean", "type": "quantitative"},
+         "tooltip": [{"field": @LINE@}, {"field": "step"},
+                     {"field": "value", "type": "quantitative", "format": ".4f",
+                      "title": "mean of the 100-step window"}]}}
+    ]})json",
+                       {{"@TITLE@", json_string_literal(title)},
+                        {"@LINE@", json_string_literal(line_field)},
+                        {"@LINES@", string_list_json(lines)},
+                        {"@TRANSFORMS@", step_loss_transforms(line_field)},
+                        {"@AXIS@", kLossAxis},
+                        {"@STEPS@", chart_rows_json(steps)},
+                        {"@MEANS@", chart_rows_json(means)}});
+}
+
+std::string evaluation_metrics_spec(const std::vector<ChartRow>& rows, std::size_t metrics) {
+  const std::size_t columns = std::max<std::size_t>(1, std::min<std::size_t>(metrics, 3));
   return fill_template(std::string("{") + kSchema + R"json(,
     "data": {"values": @ROWS@},
     "facet": {"field": "metric", "type": "nominal", "title": null, "sort": null},
-    "columns": 3,
+    "columns": @COLUMNS@,
     "resolve": {"scale": {"y": "independent"}},
     "spec": {
       "width": 260, "height": 160,
@@ -105,11 +207,13 @@ std::string evaluation_metrics_spec(const std::vector<ChartRow>& rows) {
                     {"field": "value", "type": "quantitative", "format": ".4f"}]
       }
     }})json",
-                       {{"@ROWS@", chart_rows_json(rows)}});
+                       {{"@ROWS@", chart_rows_json(rows)},
+                        {"@COLUMNS@", std::to_string(columns)}});
 }
 
 std::string metric_vs_n_spec(const std::string& title, const std::string& metric_name,
                              const std::vector<std::string>& backbones,
+                             const std::vector<std::int64_t>& num_instances,
                              const std::vector<ChartRow>& points,
                              const std::vector<ChartRow>& baselines) {
   return fill_template(std::string("{") + kSchema + R"json(,
@@ -119,8 +223,7 @@ std::string metric_vs_n_spec(const std::string& title, const std::string& metric
       {"data": {"values": @POINTS@},
        "mark": {"type": "line", "point": true},
        "encoding": {
-         "x": {"field": "n", "type": "ordinal", "title": "N (inputs multiplexed)",
-               "axis": {"labelAngle": 0}},
+         "x": @N_AXIS@,
          "y": {"field": "value", "type": "quantitative", "title": @METRIC@,
                "scale": {"zero": false}},
          "color": {"field": "backbone", "type": "nominal", "title": "backbone",
@@ -138,6 +241,7 @@ std::string metric_vs_n_spec(const std::string& title, const std::string& metric
     ]})json",
                        {{"@TITLE@", json_string_literal(title)},
                         {"@METRIC@", json_string_literal(metric_name)},
+                        {"@N_AXIS@", n_axis_json(num_instances)},
                         {"@BACKBONES@", string_list_json(backbones)},
                         {"@POINTS@", chart_rows_json(points)},
                         {"@BASELINES@", chart_rows_json(baselines)}});
@@ -172,6 +276,7 @@ std::string loss_curves_by_backbone_spec(const std::string& title,
 
 std::string value_vs_n_spec(const std::string& title, const std::string& value_name,
                             const std::vector<std::string>& backbones,
+                            const std::vector<std::int64_t>& num_instances,
                             const std::vector<ChartRow>& points) {
   return fill_template(std::string("{") + kSchema + R"json(,
     "title": @TITLE@,
@@ -179,8 +284,7 @@ std::string value_vs_n_spec(const std::string& title, const std::string& value_n
     "data": {"values": @POINTS@},
     "mark": {"type": "line", "point": true},
     "encoding": {
-      "x": {"field": "n", "type": "ordinal", "title": "N (inputs multiplexed)",
-            "axis": {"labelAngle": 0}},
+      "x": @N_AXIS@,
       "y": {"field": "value", "type": "quantitative", "title": @VALUE@},
       "color": {"field": "backbone", "type": "nominal", "title": "backbone",
                 "scale": {"domain": @BACKBONES@}},
@@ -189,6 +293,7 @@ std::string value_vs_n_spec(const std::string& title, const std::string& value_n
     }})json",
                        {{"@TITLE@", json_string_literal(title)},
                         {"@VALUE@", json_string_literal(value_name)},
+                        {"@N_AXIS@", n_axis_json(num_instances)},
                         {"@BACKBONES@", string_list_json(backbones)},
                         {"@POINTS@", chart_rows_json(points)}});
 }

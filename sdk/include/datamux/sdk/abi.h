@@ -8,7 +8,8 @@
 
 namespace datamux {
 
-constexpr std::uint32_t kPluginAbi = 3;  // 2: ModelContext::label_names, 3: Batch::truncated_labels
+constexpr std::uint32_t kPluginAbi = 4;  // 2: ModelContext::label_names, 3: Batch::truncated_labels,
+                                         // 4: Metric::kind
 
 #define DATAMUX_STRINGIFY_(x) #x
 #define DATAMUX_STRINGIFY(x) DATAMUX_STRINGIFY_(x)
