@@ -603,6 +603,39 @@ Section sweep_table1_section(const std::vector<Cell>& cells, std::size_t count) 
   return Section{"Table 1 side by side", {std::move(table)}};
 }
 
+// Figure 2 of every sweep on one chart per task.
+void add_sweep_figure2(Section& section, const std::vector<Cell>& cells,
+                       const std::vector<SweepTables>& tables) {
+  std::vector<std::string> tasks, backbones, sweeps;
+  std::vector<std::int64_t> ns;
+  for (const auto& cell : cells) {
+    append_unique(tasks, cell.task);
+    append_unique(backbones, cell.backbone);
+  }
+  for (std::size_t i = 0; i < tables.size(); ++i) sweeps.push_back(label(i));
+  for (const auto& task : tasks) {
+    std::vector<ChartRow> points;
+    std::string metric;
+    for (const auto& cell : cells) {
+      if (cell.task != task) continue;
+      metric = cell.metric;
+      const auto values = cell_values(cell, false);
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        if (!values[i]) continue;
+        points.push_back({{"backbone", cell.backbone}, {"sweep", label(i)}, {"n", cell.n},
+                          {"value", *values[i]}});
+        append_unique(ns, cell.n);
+      }
+    }
+    if (points.empty()) continue;
+    section.blocks.push_back(
+        Chart{"Figure 2 (" + task + ") of each sweep: " + metric + " vs N",
+              "a colour per backbone, a dash pattern per sweep; N = 1 is the baseline",
+              metric_vs_n_by_sweep_spec(task + ": " + metric + " vs N", metric, backbones, sweeps,
+                                        ns, points)});
+  }
+}
+
 Section sweep_throughput_section(const std::vector<Cell>& cells, std::size_t count) {
   Table table;
   table.caption =
@@ -767,6 +800,7 @@ CompareReport build_sweep_comparison(const std::vector<SweepRecords>& sweeps,
                      "directory shown as <sweep>)",
                      &differences.runs_differing);
   document.sections.push_back(sweep_table1_section(cells, sweeps.size()));
+  add_sweep_figure2(document.sections.back(), cells, tables);
   document.sections.push_back(sweep_throughput_section(cells, sweeps.size()));
   return report;
 }

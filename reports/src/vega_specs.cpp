@@ -274,6 +274,35 @@ std::string loss_curves_by_backbone_spec(const std::string& title,
                         {"@ROWS@", chart_rows_json(rows)}});
 }
 
+std::string metric_vs_n_by_sweep_spec(const std::string& title, const std::string& metric_name,
+                                      const std::vector<std::string>& backbones,
+                                      const std::vector<std::string>& sweeps,
+                                      const std::vector<std::int64_t>& num_instances,
+                                      const std::vector<ChartRow>& points) {
+  return fill_template(std::string("{") + kSchema + R"json(,
+    "title": @TITLE@,
+    "width": 420, "height": 260,
+    "data": {"values": @POINTS@},
+    "mark": {"type": "line", "point": true},
+    "encoding": {
+      "x": @N_AXIS@,
+      "y": {"field": "value", "type": "quantitative", "title": @METRIC@, "scale": {"zero": false}},
+      "color": {"field": "backbone", "type": "nominal", "title": "backbone",
+                "scale": {"domain": @BACKBONES@}},
+      "strokeDash": {"field": "sweep", "type": "nominal", "title": "sweep",
+                     "scale": {"domain": @SWEEPS@}},
+      "detail": [{"field": "backbone"}, {"field": "sweep"}],
+      "tooltip": [{"field": "sweep"}, {"field": "backbone"}, {"field": "n", "title": "N"},
+                  {"field": "value", "type": "quantitative", "format": ".4f"}]
+    }})json",
+                       {{"@TITLE@", json_string_literal(title)},
+                        {"@METRIC@", json_string_literal(metric_name)},
+                        {"@N_AXIS@", n_axis_json(num_instances)},
+                        {"@BACKBONES@", string_list_json(backbones)},
+                        {"@SWEEPS@", string_list_json(sweeps)},
+                        {"@POINTS@", chart_rows_json(points)}});
+}
+
 std::string value_vs_n_spec(const std::string& title, const std::string& value_name,
                             const std::vector<std::string>& backbones,
                             const std::vector<std::int64_t>& num_instances,

@@ -113,8 +113,9 @@ TEST_F(HtmlReportTest, CompareReportsDrawTheirChartsWithoutAnError) {
   test::write_study_sweep(sweep_a.path());
   test::write_study_sweep(sweep_b.path());
   write_compare_report({sweep_a.path(), sweep_b.path()}, out.path() / "sweeps");
+  // Figure 2 of both sweeps, one chart per task.
   expect_every_chart_drawn(render(out.path() / "sweeps" / "report.html", "compare-sweeps-report"),
-                           0);
+                           2);
 }
 
 }  // namespace

@@ -44,6 +44,14 @@ std::string loss_curves_by_backbone_spec(const std::string& title,
                                          const std::vector<std::string>& backbones,
                                          const std::vector<ChartRow>& rows);
 
+// Figure 2 of several sweeps on one chart. Rows {backbone, sweep, n, value}, N = 1 included:
+// a colour per backbone, a dash pattern per sweep (in the order of `sweeps`).
+std::string metric_vs_n_by_sweep_spec(const std::string& title, const std::string& metric_name,
+                                      const std::vector<std::string>& backbones,
+                                      const std::vector<std::string>& sweeps,
+                                      const std::vector<std::int64_t>& num_instances,
+                                      const std::vector<ChartRow>& points);
+
 // Figure 4 and throughput. Rows {backbone, n, value}: a line per backbone over N (log scale).
 std::string value_vs_n_spec(const std::string& title, const std::string& value_name,
                             const std::vector<std::string>& backbones,
