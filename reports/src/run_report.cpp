@@ -249,10 +249,10 @@ Section evaluations_section(const RunRecords& records) {
         rows.push_back({{"step", evaluation.step}, {"metric", name}, {"value", value}});
   }
   const auto names = metric_names(evaluations);
-  const auto scores = static_cast<std::size_t>(
-      std::count_if(names.begin(), names.end(),
-                    [&](const std::string& name) { return !records.is_count(name); }));
-  if (scores > 0)
+  std::vector<std::string> scores;
+  for (const auto& name : names)
+    if (!records.is_count(name)) scores.push_back(name);
+  if (!scores.empty())
     section.blocks.push_back(Chart{"Evaluation metrics over steps",
                                    "one panel per score; counts are in the table only",
                                    evaluation_metrics_spec(rows, scores)});

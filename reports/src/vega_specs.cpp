@@ -142,7 +142,7 @@ std::string step_loss_transforms(const std::string& line_field) {
 }
 
 constexpr const char* kLossAxis = R"json({"labelExpr":
-    "log_scale ? format(pow(10, datum.value), '.3~g') : format(datum.value, '.3~g')"})json";
+    "log_scale ? format(pow(10, datum.value), '.2~g') : format(datum.value, '.3~g')"})json";
 
 }  // namespace
 
@@ -156,7 +156,9 @@ std::string step_losses_spec(const std::string& title, const std::string& line_f
     "encoding": {
       "x": {"field": "step", "type": "quantitative", "title": "step"},
       "color": {"field": @LINE@, "type": "nominal", "title": null,
-                "scale": {"domain": @LINES@}}
+                "scale": {"domain": @LINES@},
+                "legend": {"symbolType": "stroke", "symbolOpacity": 1, "symbolStrokeWidth": 2,
+                           "labelLimit": 400}}
     },
     "layer": [
       {"data": {"values": @STEPS@},
@@ -167,16 +169,17 @@ std::string step_losses_spec(const std::string& title, const std::string& line_f
                              "scale": {"zero": false}, "axis": @AXIS@}}},
          {"mark": {"type": "line", "strokeWidth": 2},
           "encoding": {
-            "y": {"field": "y_smoothed", "type": "quantitative"},
+            "y": {"field": "y_smoothed", "type": "quantitative", "title": "loss", "axis": @AXIS@},
             "tooltip": [{"field": @LINE@}, {"field": "step"},
                         {"field": "value", "type": "quantitative", "format": ".4f", "title": "loss"},
                         {"field": "smoothed", "type": "quantitative", "format": ".4f"}]}}
        ]},
       {"data": {"values": @MEANS@},
        "transform": [{"calculate": "log_scale ? log(datum.value) / LN10 : datum.value", "as": "y_mean"}],
-       "mark": {"type": "point", "filled": true, "size": 40, "shape": "diamond"},
+       "mark": {"type": "point", "filled": true, "size": 80, "shape": "diamond", "opacity": 1,
+                "stroke": "white", "strokeWidth": 1},
        "encoding": {
-         "y": {"field": "y_mean", "type": "quantitative"},
+         "y": {"field": "y_mean", "type": "quantitative", "title": "loss", "axis": @AXIS@},
          "tooltip": [{"field": @LINE@}, {"field": "step"},
                      {"field": "value", "type": "quantitative", "format": ".4f",
                       "title": "mean of the 100-step window"}]}}
@@ -190,25 +193,32 @@ std::string step_losses_spec(const std::string& title, const std::string& line_f
                         {"@MEANS@", chart_rows_json(means)}});
 }
 
-std::string evaluation_metrics_spec(const std::vector<ChartRow>& rows, std::size_t metrics) {
-  const std::size_t columns = std::max<std::size_t>(1, std::min<std::size_t>(metrics, 3));
-  return fill_template(std::string("{") + kSchema + R"json(,
-    "data": {"values": @ROWS@},
-    "facet": {"field": "metric", "type": "nominal", "title": null, "sort": null},
-    "columns": @COLUMNS@,
-    "resolve": {"scale": {"y": "independent"}},
-    "spec": {
+std::string evaluation_metrics_spec(const std::vector<ChartRow>& rows,
+                                    const std::vector<std::string>& metrics) {
+  // A concatenation rather than a facet: panels keep the record's order, and a last row that
+  // is not full leaves no empty frames behind.
+  std::string panels;
+  for (const auto& metric : metrics) {
+    panels += (panels.empty() ? "" : ",") + fill_template(R"json({
+      "title": @METRIC@,
       "width": 260, "height": 160,
+      "transform": [{"filter": {"field": "metric", "equal": @METRIC@}}],
       "mark": {"type": "line", "point": true},
       "encoding": {
         "x": {"field": "step", "type": "quantitative", "title": "step"},
         "y": {"field": "value", "type": "quantitative", "title": null, "scale": {"zero": false}},
         "tooltip": [{"field": "metric"}, {"field": "step"},
                     {"field": "value", "type": "quantitative", "format": ".4f"}]
-      }
-    }})json",
+      }})json",
+                                                         {{"@METRIC@", json_string_literal(metric)}});
+  }
+  return fill_template(std::string("{") + kSchema + R"json(,
+    "data": {"values": @ROWS@},
+    "columns": @COLUMNS@,
+    "concat": [@PANELS@]})json",
                        {{"@ROWS@", chart_rows_json(rows)},
-                        {"@COLUMNS@", std::to_string(columns)}});
+                        {"@COLUMNS@", std::to_string(std::min<std::size_t>(std::max<std::size_t>(metrics.size(), 1), 3))},
+                        {"@PANELS@", panels}});
 }
 
 std::string metric_vs_n_spec(const std::string& title, const std::string& metric_name,

@@ -29,7 +29,7 @@ test::RunSpec run_with_examples(bool declared) {
 std::set<std::string> charted_metrics(const rapidjson::Value& specs) {
   std::set<std::string> metrics;
   for (const auto& spec : specs.GetObject()) {
-    if (!spec.value.HasMember("facet")) continue;
+    if (!spec.value.HasMember("concat")) continue;
     for (const auto& row : spec.value["data"]["values"].GetArray())
       metrics.insert(row["metric"].GetString());
   }

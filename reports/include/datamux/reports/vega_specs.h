@@ -26,9 +26,10 @@ std::string step_losses_spec(const std::string& title, const std::string& line_f
                              const std::vector<ChartRow>& steps,
                              const std::vector<ChartRow>& means);
 
-// Rows {step, metric, value} of `metrics` different metrics (scores only): a small panel per
-// metric, each with its own y scale, at most three to a row.
-std::string evaluation_metrics_spec(const std::vector<ChartRow>& rows, std::size_t metrics);
+// Rows {step, metric, value}: a small panel per metric of `metrics` (scores only), in that
+// order, each with its own y scale, at most three to a row.
+std::string evaluation_metrics_spec(const std::vector<ChartRow>& rows,
+                                    const std::vector<std::string>& metrics);
 
 // Figure 2. Rows {backbone, n, value} for N > 1 and baselines {backbone, value} (N = 1),
 // drawn as dashed horizontal lines in the backbone's colour. N is a log-scale axis with a
