@@ -55,21 +55,22 @@ rapidjson::Value numbers_json(const std::vector<std::optional<double>>& values, 
   return array;
 }
 
-// Each value minus the first; absent where either is.
+// Each value minus the first (A); absent for A itself and where either is absent.
 std::vector<std::optional<double>> differences_from_first(
     const std::vector<std::optional<double>>& values) {
-  std::vector<std::optional<double>> out;
-  for (const auto& value : values)
-    out.push_back(values.front() && value ? std::optional<double>(*value - *values.front())
-                                          : std::nullopt);
+  std::vector<std::optional<double>> out = {std::nullopt};
+  for (std::size_t i = 1; i < values.size(); ++i)
+    out.push_back(values.front() && values[i] ? std::optional<double>(*values[i] - *values.front())
+                                              : std::nullopt);
   return out;
 }
 
+// Each value over the first (A); absent for A itself and where either is absent or A is 0.
 std::vector<std::optional<double>> ratios_to_first(const std::vector<std::optional<double>>& values) {
-  std::vector<std::optional<double>> out;
-  for (const auto& value : values)
-    out.push_back(values.front() && value && *values.front() > 0
-                      ? std::optional<double>(*value / *values.front())
+  std::vector<std::optional<double>> out = {std::nullopt};
+  for (std::size_t i = 1; i < values.size(); ++i)
+    out.push_back(values.front() && values[i] && *values.front() > 0
+                      ? std::optional<double>(*values[i] / *values.front())
                       : std::nullopt);
   return out;
 }
@@ -708,7 +709,7 @@ CompareReport compare_document(const std::string& title, const std::string& subj
 std::string title_of(const std::string& what, const std::vector<std::filesystem::path>& dirs) {
   std::string names;
   for (std::size_t i = 0; i < dirs.size(); ++i)
-    names += (i ? " vs " : "") + std::filesystem::weakly_canonical(dirs[i]).filename().string();
+    names += (i ? " vs " : "") + directory_name(dirs[i]);
   return "Comparison of " + what + ": " + names;
 }
 

@@ -33,11 +33,16 @@ FlatConfig flatten_config(const rapidjson::Value& config) {
 }
 
 std::vector<ConfigDifference> config_differences(const std::vector<FlatConfig>& configs) {
+  // Every key once, in the configs' order: a key only a later config has goes right after
+  // the key that precedes it there (run.precision after run.device, not at the end).
   std::vector<std::string> keys;
-  for (const auto& config : configs)
-    for (const auto& entry : config)
-      if (std::find(keys.begin(), keys.end(), entry.first) == keys.end())
-        keys.push_back(entry.first);
+  for (const auto& config : configs) {
+    auto insert_at = keys.begin();
+    for (const auto& entry : config) {
+      const auto known = std::find(keys.begin(), keys.end(), entry.first);
+      insert_at = known != keys.end() ? known + 1 : keys.insert(insert_at, entry.first) + 1;
+    }
+  }
   std::vector<ConfigDifference> differences;
   for (const auto& key : keys) {
     ConfigDifference difference{key, {}};

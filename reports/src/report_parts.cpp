@@ -17,6 +17,12 @@ rapidjson::Document report_json(int schema_version, const std::string& kind,
   return json;
 }
 
+std::string directory_name(const std::filesystem::path& dir) {
+  auto normal = std::filesystem::weakly_canonical(dir);
+  if (normal.filename().empty()) normal = normal.parent_path();
+  return normal.filename().string();
+}
+
 Document report_document(std::string title, const std::string& generated_at) {
   Document document;
   document.title = std::move(title);

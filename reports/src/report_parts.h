@@ -5,6 +5,7 @@
 #include <rapidjson/document.h>
 
 #include <cstddef>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,9 @@ namespace datamux::reports {
 // and generator.
 rapidjson::Document report_json(int schema_version, const std::string& kind,
                                 const std::string& generated_at);
+
+// The last component of `dir`'s canonical path ("sst2" for runs/sst2/), a report's name for it.
+std::string directory_name(const std::filesystem::path& dir);
 
 // A Document with its title, generated_at and generator set and no sections yet.
 Document report_document(std::string title, const std::string& generated_at);

@@ -13,11 +13,6 @@
 namespace datamux::reports {
 namespace {
 
-std::string run_name(const std::filesystem::path& dir) {
-  const auto normal = std::filesystem::weakly_canonical(dir);
-  return normal.filename().string();
-}
-
 // Metric names of the evaluations in order of first appearance.
 std::vector<std::string> metric_names(const std::vector<const Evaluation*>& evaluations) {
   std::vector<std::string> names;
@@ -69,7 +64,7 @@ rapidjson::Document run_report_json(const RunRecords& records, const std::string
   auto& a = json.GetAllocator();
 
   rapidjson::Value summary(rapidjson::kObjectType);
-  add_member(summary, "name", json_text(run_name(records.dir), a), a);
+  add_member(summary, "name", json_text(directory_name(records.dir), a), a);
   add_member(summary, "status", json_text(run.status, a), a);
   add_member(summary, "command", json_text(run.command, a), a);
   add_member(summary, "config_source", json_text_or_null(run.config_source, a), a);
@@ -337,7 +332,7 @@ Section config_section(const rapidjson::Value& config) {
 RunReport build_run_report(const RunRecords& records, const std::string& generated_at) {
   RunReport report;
   report.json = run_report_json(records, generated_at);
-  report.document = report_document("Run report: " + run_name(records.dir), generated_at);
+  report.document = report_document("Run report: " + directory_name(records.dir), generated_at);
   report.document.sections = {summary_section(records),
                               metrics_section(records),
                               throughput_section(records.run),
