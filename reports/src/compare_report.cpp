@@ -182,16 +182,16 @@ void refuse_different_tasks(const std::vector<RunRecords>& runs) {
                   "; compare runs of one task");
 }
 
-// Metric names of the runs' final (or best) evaluations, in order of first appearance.
+// Metric names of the runs' final (or best) evaluations, in the order tables show them.
 std::vector<std::string> evaluation_names(const std::vector<RunRecords>& runs, bool best) {
-  std::vector<std::string> names;
+  std::vector<const Evaluation*> evaluations;
+  std::vector<std::string> counts;
   for (const auto& run : runs) {
     const auto& evaluation = best ? run.run.best_eval : run.run.final_eval;
-    if (!evaluation) continue;
-    for (const auto& [name, value] : evaluation->values)
-      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    evaluations.push_back(evaluation ? &*evaluation : nullptr);
+    counts.insert(counts.end(), run.counts.begin(), run.counts.end());
   }
-  return names;
+  return metric_names(evaluations, runs.front().run.primary_metric, counts);
 }
 
 bool any_count(const std::vector<RunRecords>& runs, const std::string& name) {
@@ -321,33 +321,29 @@ std::string run_line_name(const std::vector<RunRecords>& runs, std::size_t i) {
 
 Section run_losses_section(const std::vector<RunRecords>& runs) {
   Section section{"Training losses", {}};
-  for (const std::string series : {"task_loss", "retrieval_loss"}) {
-    std::vector<std::string> lines;
-    std::vector<ChartRow> steps, means;
+  std::vector<std::string> series, lines;
+  std::vector<ChartRow> steps, means;
+  for (const std::string name : {"task_loss", "retrieval_loss"}) {
+    bool any = false;
     for (std::size_t i = 0; i < runs.size(); ++i) {
       const std::string line = run_line_name(runs, i);
-      bool any = false;
-      for (const StepLoss* step : chart_steps(runs[i].metrics.steps))
-        if (const auto value = step_loss(*step, series)) {
-          steps.push_back({{"run", line}, {"step", step->step}, {"value", *value}});
-          any = true;
-        }
-      for (const auto& mean : runs[i].metrics.means)
-        if (const auto value = mean_loss(mean, series)) {
-          means.push_back({{"run", line}, {"step", mean.step}, {"value", *value}});
-          any = true;
-        }
-      if (any) lines.push_back(line);
+      if (!add_step_loss_rows(steps, means, runs[i].metrics, name, line)) continue;
+      any = true;
+      if (std::find(lines.begin(), lines.end(), line) == lines.end()) lines.push_back(line);
     }
-    if (lines.empty()) continue;
-    section.blocks.push_back(Chart{
-        series + " per step, every run",
-        "faint: each step; solid: smoothed (exponential moving average, as TensorBoard's); "
-        "diamonds: 100-step window means",
-        step_losses_spec(series, "run", lines, steps, means)});
+    if (any) series.push_back(name);
   }
-  if (section.blocks.empty())
+  if (series.empty()) {
     section.blocks.push_back(Paragraph{{"No run has recorded a training step yet."}});
+    return section;
+  }
+  // Lines in the runs' order, whichever loss they first appeared in.
+  std::vector<std::string> ordered;
+  for (std::size_t i = 0; i < runs.size(); ++i)
+    if (std::find(lines.begin(), lines.end(), run_line_name(runs, i)) != lines.end())
+      ordered.push_back(run_line_name(runs, i));
+  section.blocks.push_back(Chart{"Training losses per step, every run", kStepLossCaption,
+                                 step_losses_spec(series, ordered, steps, means)});
   return section;
 }
 

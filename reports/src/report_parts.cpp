@@ -1,5 +1,6 @@
 #include "report_parts.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "datamux/reports/report_files.h"
@@ -66,16 +67,46 @@ std::vector<const StepLoss*> chart_steps(const std::vector<StepLoss>& steps) {
   return kept;
 }
 
-std::optional<double> step_loss(const StepLoss& step, const std::string& series) {
-  if (series == "loss") return step.loss;
-  if (series == "task_loss") return step.task_loss;
-  return step.retrieval_loss;
+bool add_step_loss_rows(std::vector<ChartRow>& steps, std::vector<ChartRow>& means,
+                        const MetricsLog& metrics, const std::string& series,
+                        const std::string& line) {
+  const bool task = series == "task_loss";
+  bool any = false;
+  for (const StepLoss* step : chart_steps(metrics.steps)) {
+    const std::optional<double> value = task ? step->task_loss : step->retrieval_loss;
+    if (!value) continue;
+    steps.push_back({{"series", series}, {"line", line}, {"step", step->step}, {"value", *value}});
+    any = true;
+  }
+  for (const auto& mean : metrics.means) {
+    const std::optional<double> value = task ? mean.task_loss : mean.retrieval_loss;
+    if (!value) continue;
+    means.push_back({{"series", series},
+                     {"line", line},
+                     {"start", mean.step - mean.window + 1},
+                     {"step", mean.step},
+                     {"value", *value}});
+    any = true;
+  }
+  return any;
 }
 
-std::optional<double> mean_loss(const LossMean& mean, const std::string& series) {
-  if (series == "loss") return mean.loss;
-  if (series == "task_loss") return mean.task_loss;
-  return mean.retrieval_loss;
+std::vector<std::string> metric_names(const std::vector<const Evaluation*>& evaluations,
+                                      const std::string& primary,
+                                      const std::vector<std::string>& counts) {
+  std::vector<std::string> names;
+  for (const auto* evaluation : evaluations) {
+    if (evaluation == nullptr) continue;
+    for (const auto& [name, value] : evaluation->values)
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  const auto rank = [&](const std::string& name) {
+    if (name == primary) return 0;
+    return std::find(counts.begin(), counts.end(), name) == counts.end() ? 1 : 2;
+  };
+  std::stable_sort(names.begin(), names.end(),
+                   [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
+  return names;
 }
 
 rapidjson::Value json_metric_values(const NamedValues& values, const RunRecords& records,

@@ -47,10 +47,22 @@ void add_loss_rows(std::vector<ChartRow>& rows, const LossMean& mean, const Char
 inline constexpr std::size_t kMaxChartSteps = 10000;
 std::vector<const StepLoss*> chart_steps(const std::vector<StepLoss>& steps);
 
-// The loss named `series` ("loss", "task_loss", "retrieval_loss") of a step or mean line;
-// absent when the line has no retrieval loss.
-std::optional<double> step_loss(const StepLoss& step, const std::string& series);
-std::optional<double> mean_loss(const LossMean& mean, const std::string& series);
+// Appends the loss `series` ("task_loss", "retrieval_loss") of `metrics`' step lines (as
+// chart_steps keeps them) and mean lines as step_losses_spec's rows, on the line `line`.
+// Returns whether there was any.
+bool add_step_loss_rows(std::vector<ChartRow>& steps, std::vector<ChartRow>& means,
+                        const MetricsLog& metrics, const std::string& series,
+                        const std::string& line);
+
+inline constexpr const char* kStepLossCaption =
+    "faint: the loss of each step; solid: smoothed (exponential moving average, as "
+    "TensorBoard's; the slider sets its weight); dashed: the mean of each 100-step window";
+
+// The metric names of `evaluations` (null ones skipped) in the order tables show them: the
+// primary metric, the other scores, then the counts, each in order of first appearance.
+std::vector<std::string> metric_names(const std::vector<const Evaluation*>& evaluations,
+                                      const std::string& primary,
+                                      const std::vector<std::string>& counts);
 
 // A run's evaluation values in report.json, {"name": value, ...}: counts as integers.
 rapidjson::Value json_metric_values(const NamedValues& values, const RunRecords& records,

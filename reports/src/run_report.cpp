@@ -13,17 +13,6 @@
 namespace datamux::reports {
 namespace {
 
-// Metric names of the evaluations in order of first appearance.
-std::vector<std::string> metric_names(const std::vector<const Evaluation*>& evaluations) {
-  std::vector<std::string> names;
-  for (const auto* evaluation : evaluations) {
-    if (evaluation == nullptr) continue;
-    for (const auto& [name, value] : evaluation->values)
-      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-  }
-  return names;
-}
-
 // ---- report.json ----
 
 rapidjson::Value evaluation_json(const std::optional<Evaluation>& evaluation,
@@ -154,7 +143,8 @@ Section metrics_section(const RunRecords& records) {
   table.header = {"metric", "final" + step_label(run.final_eval),
                   "best" + step_label(run.best_eval)};
   for (const auto& name : metric_names({run.final_eval ? &*run.final_eval : nullptr,
-                                        run.best_eval ? &*run.best_eval : nullptr})) {
+                                        run.best_eval ? &*run.best_eval : nullptr},
+                                       run.primary_metric, records.counts)) {
     const auto value_of = [&](const std::optional<Evaluation>& evaluation) {
       return format_optional_metric(evaluation ? evaluation->value(name) : std::nullopt,
                                     records.is_count(name));
@@ -197,22 +187,14 @@ Section losses_section(const MetricsLog& metrics) {
   std::vector<std::string> series = {"task_loss"};
   const bool with_retrieval =
       std::any_of(metrics.steps.begin(), metrics.steps.end(),
-                  [](const StepLoss& step) { return step.retrieval_loss.has_value(); });
+                  [](const StepLoss& step) { return step.retrieval_loss.has_value(); }) ||
+      std::any_of(metrics.means.begin(), metrics.means.end(),
+                  [](const LossMean& mean) { return mean.retrieval_loss.has_value(); });
   if (with_retrieval) series.push_back("retrieval_loss");
   std::vector<ChartRow> steps, means;
-  for (const auto& name : series) {
-    for (const StepLoss* step : chart_steps(metrics.steps))
-      if (const auto value = step_loss(*step, name))
-        steps.push_back({{"series", name}, {"step", step->step}, {"value", *value}});
-    for (const auto& mean : metrics.means)
-      if (const auto value = mean_loss(mean, name))
-        means.push_back({{"series", name}, {"step", mean.step}, {"value", *value}});
-  }
-  section.blocks.push_back(Chart{
-      "Training losses per step",
-      "faint: the loss of each step; solid: smoothed (exponential moving average, as "
-      "TensorBoard's); diamonds: the mean of each 100-step window",
-      step_losses_spec("", "series", series, steps, means)});
+  for (const auto& name : series) add_step_loss_rows(steps, means, metrics, name, name);
+  section.blocks.push_back(
+      Chart{"Training losses per step", kStepLossCaption, step_losses_spec(series, series, steps, means)});
   if (metrics.means.empty()) return section;
   Table table;
   table.caption = "Mean losses per window (metrics.jsonl mean lines)";
@@ -243,7 +225,7 @@ Section evaluations_section(const RunRecords& records) {
       if (!records.is_count(name))
         rows.push_back({{"step", evaluation.step}, {"metric", name}, {"value", value}});
   }
-  const auto names = metric_names(evaluations);
+  const auto names = metric_names(evaluations, records.run.primary_metric, records.counts);
   std::vector<std::string> scores;
   for (const auto& name : names)
     if (!records.is_count(name)) scores.push_back(name);

@@ -279,7 +279,8 @@ Section headline_section(const SweepTables& tables) {
        percent(kHeadlineAllowedRelativeDrop) + " of the same backbone's N = 1 baseline (metric ≥ " +
        format_fixed(1 - kHeadlineAllowedRelativeDrop, 2) +
        " × baseline; each N is judged on its own), and the inference speedup there over N = 1. "
-       "\"none\": no N > 1 qualifies."}});
+       "\"none\": no N > 1 qualifies; \"baseline is 0\": the N = 1 run scored 0, which sets no "
+       "bar."}});
   Table table;
   table.header = {"task",
                   "backbone",
@@ -293,6 +294,7 @@ Section headline_section(const SweepTables& tables) {
     const Headline& headline = result.headline;
     std::string largest = headline.largest_n ? std::to_string(*headline.largest_n) : "none";
     if (!headline.baseline) largest = "no baseline";
+    else if (*headline.baseline <= 0) largest = "baseline is 0";
     table.rows.push_back({result.task, result.backbone, result.metric_name,
                           format_optional(headline.baseline, kMetricDecimals), largest,
                           format_optional(headline.metric, kMetricDecimals),

@@ -115,11 +115,10 @@ constexpr const char* kStepLossControls = R"json(
        "bind": {"input": "checkbox", "name": "log scale "}}
     ])json";
 
-std::string step_loss_transforms(const std::string& line_field) {
-  const std::string group = json_string_literal(line_field);
+std::string step_loss_transforms(const std::string& series) {
   return R"json([
-      {"window": [{"op": "row_number", "as": "i"}], "groupby": [)json" + group + R"json(],
-       "sort": [{"field": "step"}]},
+      {"filter": {"field": "series", "equal": )json" + json_string_literal(series) + R"json(}},
+      {"window": [{"op": "row_number", "as": "i"}], "groupby": ["line"], "sort": [{"field": "step"}]},
       {"calculate": "log(max(smoothing, 1e-6))", "as": "ln_w"},
       {"calculate": "max(2, ceil(80 / -datum.ln_w))", "as": "block"},
       {"calculate": "floor(datum.block / 2)", "as": "half"},
@@ -131,9 +130,9 @@ std::string step_loss_transforms(const std::string& line_field) {
       {"calculate": "datum.w1 * datum.value", "as": "wx1"},
       {"calculate": "datum.w2 * datum.value", "as": "wx2"},
       {"window": [{"op": "sum", "field": "wx1", "as": "n1"}, {"op": "sum", "field": "w1", "as": "d1"}],
-       "groupby": [)json" + group + R"json(, "b1"], "sort": [{"field": "i"}], "frame": [null, 0]},
+       "groupby": ["line", "b1"], "sort": [{"field": "i"}], "frame": [null, 0]},
       {"window": [{"op": "sum", "field": "wx2", "as": "n2"}, {"op": "sum", "field": "w2", "as": "d2"}],
-       "groupby": [)json" + group + R"json(, "b2"], "sort": [{"field": "i"}], "frame": [null, 0]},
+       "groupby": ["line", "b2"], "sort": [{"field": "i"}], "frame": [null, 0]},
       {"calculate": "datum.b1 * datum.block <= max(0, datum.b2 * datum.block - datum.half) ? datum.n1 / datum.d1 : datum.n2 / datum.d2",
        "as": "smoothed"},
       {"calculate": "log_scale ? log(datum.value) / LN10 : datum.value", "as": "y_raw"},
@@ -144,24 +143,22 @@ std::string step_loss_transforms(const std::string& line_field) {
 constexpr const char* kLossAxis = R"json({"labelExpr":
     "log_scale ? format(pow(10, datum.value), '.2~g') : format(datum.value, '.3~g')"})json";
 
-}  // namespace
-
-std::string step_losses_spec(const std::string& title, const std::string& line_field,
-                             const std::vector<std::string>& lines,
-                             const std::vector<ChartRow>& steps,
-                             const std::vector<ChartRow>& means) {
-  return fill_template(std::string("{") + kSchema + R"json(,
-    "title": @TITLE@,
-    "width": 640, "height": 300,)json" + kStepLossControls + R"json(,
+// One panel of the per-step loss chart: the lines of `series`, raw and smoothed, and its
+// window means as dashed segments over their windows.
+std::string step_loss_panel(const std::string& series, const std::vector<std::string>& lines,
+                            bool wide) {
+  return fill_template(R"json({
+    "title": @SERIES@,
+    "width": @WIDTH@, "height": 260,
     "encoding": {
       "x": {"field": "step", "type": "quantitative", "title": "step"},
-      "color": {"field": @LINE@, "type": "nominal", "title": null,
+      "color": {"field": "line", "type": "nominal", "title": null,
                 "scale": {"domain": @LINES@},
                 "legend": {"symbolType": "stroke", "symbolOpacity": 1, "symbolStrokeWidth": 2,
-                           "labelLimit": 400}}
+                           "labelLimit": 400, "orient": "bottom", "direction": "vertical"}}
     },
     "layer": [
-      {"data": {"values": @STEPS@},
+      {"data": {"name": "steps"},
        "transform": @TRANSFORMS@,
        "layer": [
          {"mark": {"type": "line", "opacity": 0.25, "strokeWidth": 1},
@@ -170,25 +167,44 @@ std::string step_losses_spec(const std::string& title, const std::string& line_f
          {"mark": {"type": "line", "strokeWidth": 2},
           "encoding": {
             "y": {"field": "y_smoothed", "type": "quantitative", "title": "loss", "axis": @AXIS@},
-            "tooltip": [{"field": @LINE@}, {"field": "step"},
+            "tooltip": [{"field": "line", "title": "line"}, {"field": "step"},
                         {"field": "value", "type": "quantitative", "format": ".4f", "title": "loss"},
                         {"field": "smoothed", "type": "quantitative", "format": ".4f"}]}}
        ]},
-      {"data": {"values": @MEANS@},
-       "transform": [{"calculate": "log_scale ? log(datum.value) / LN10 : datum.value", "as": "y_mean"}],
-       "mark": {"type": "point", "filled": true, "size": 80, "shape": "diamond", "opacity": 1,
-                "stroke": "white", "strokeWidth": 1},
+      {"data": {"name": "means"},
+       "transform": [{"filter": {"field": "series", "equal": @SERIES@}},
+                     {"calculate": "log_scale ? log(datum.value) / LN10 : datum.value", "as": "y_mean"}],
+       "mark": {"type": "rule", "strokeWidth": 2, "strokeDash": [5, 3], "opacity": 0.9},
        "encoding": {
+         "x": {"field": "start", "type": "quantitative"},
+         "x2": {"field": "step"},
          "y": {"field": "y_mean", "type": "quantitative", "title": "loss", "axis": @AXIS@},
-         "tooltip": [{"field": @LINE@}, {"field": "step"},
+         "tooltip": [{"field": "line", "title": "line"}, {"field": "start", "title": "from step"},
+                     {"field": "step", "title": "to step"},
                      {"field": "value", "type": "quantitative", "format": ".4f",
-                      "title": "mean of the 100-step window"}]}}
+                      "title": "mean over the window"}]}}
     ]})json",
-                       {{"@TITLE@", json_string_literal(title)},
-                        {"@LINE@", json_string_literal(line_field)},
+                       {{"@SERIES@", json_string_literal(series)},
                         {"@LINES@", string_list_json(lines)},
-                        {"@TRANSFORMS@", step_loss_transforms(line_field)},
-                        {"@AXIS@", kLossAxis},
+                        {"@WIDTH@", wide ? "640" : "430"},
+                        {"@TRANSFORMS@", step_loss_transforms(series)},
+                        {"@AXIS@", kLossAxis}});
+}
+
+}  // namespace
+
+std::string step_losses_spec(const std::vector<std::string>& series,
+                             const std::vector<std::string>& lines,
+                             const std::vector<ChartRow>& steps,
+                             const std::vector<ChartRow>& means) {
+  std::string panels;
+  for (const auto& name : series)
+    panels += (panels.empty() ? "" : ",") + step_loss_panel(name, lines, series.size() == 1);
+  return fill_template(std::string("{") + kSchema + R"json(,)json" + kStepLossControls + R"json(,
+    "datasets": {"steps": @STEPS@, "means": @MEANS@},
+    "columns": 2,
+    "concat": [@PANELS@]})json",
+                       {{"@PANELS@", panels},
                         {"@STEPS@", chart_rows_json(steps)},
                         {"@MEANS@", chart_rows_json(means)}});
 }

@@ -75,8 +75,11 @@ TEST_F(RunComparisonTest, GivesFinalAndBestMetricsWithTheirDifferences) {
   EXPECT_STREQ(final_metrics[0]["kind"].GetString(), "score");
   EXPECT_TRUE(final_metrics[0]["differences"][0].IsNull());
   EXPECT_NEAR(final_metrics[0]["differences"][1].GetDouble(), 0.05, 1e-12);
-  EXPECT_STREQ(final_metrics[1]["kind"].GetString(), "count");
-  EXPECT_DOUBLE_EQ(final_metrics[1]["differences"][1].GetDouble(), 0);
+  // The primary metric first, then the other scores, then the counts.
+  EXPECT_STREQ(final_metrics[1]["name"].GetString(), "loss");
+  EXPECT_STREQ(final_metrics[2]["name"].GetString(), "examples");
+  EXPECT_STREQ(final_metrics[2]["kind"].GetString(), "count");
+  EXPECT_DOUBLE_EQ(final_metrics[2]["differences"][1].GetDouble(), 0);
 
   const std::string markdown = test::read_text(out_.path() / "report.md");
   EXPECT_CONTAINS(markdown, "| metric | A (step 300) | B (step 300) | B − A |");
@@ -88,11 +91,15 @@ TEST_F(RunComparisonTest, GivesFinalAndBestMetricsWithTheirDifferences) {
 TEST_F(RunComparisonTest, OverlaysTheLossCurvesOfEveryRun) {
   write_compare_report({a(), b()}, out_.path());
   const auto specs = test::chart_specs(out_.path() / "report.html");
-  // task_loss and retrieval_loss, each a chart with a line per run.
-  ASSERT_EQ(specs.MemberCount(), 2u);
-  const auto& task_loss = specs["chart-1"];
-  EXPECT_EQ(task_loss["encoding"]["color"]["scale"]["domain"].Size(), 2u);
-  EXPECT_EQ(task_loss["layer"][0]["data"]["values"].Size(), 600u);  // 300 step lines per run
+  // One chart: a panel for task_loss and one for retrieval_loss, a line per run in each.
+  ASSERT_EQ(specs.MemberCount(), 1u);
+  const auto& chart = specs["chart-1"];
+  ASSERT_EQ(chart["concat"].Size(), 2u);
+  EXPECT_STREQ(chart["concat"][0]["title"].GetString(), "task_loss");
+  const auto& lines = chart["concat"][0]["encoding"]["color"]["scale"]["domain"];
+  ASSERT_EQ(lines.Size(), 2u);
+  EXPECT_EQ(std::string(lines[0].GetString()), "A: " + a().string());
+  EXPECT_EQ(chart["datasets"]["steps"].Size(), 600u);  // 300 step lines per run
 }
 
 TEST_F(RunComparisonTest, TheCliWritesTheReportAndRefusesAnOutThatIsACompared) {

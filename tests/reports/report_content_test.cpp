@@ -29,7 +29,7 @@ test::RunSpec run_with_examples(bool declared) {
 std::set<std::string> charted_metrics(const rapidjson::Value& specs) {
   std::set<std::string> metrics;
   for (const auto& spec : specs.GetObject()) {
-    if (!spec.value.HasMember("concat")) continue;
+    if (!spec.value.HasMember("concat") || !spec.value.HasMember("data")) continue;
     for (const auto& row : spec.value["data"]["values"].GetArray())
       metrics.insert(row["metric"].GetString());
   }
@@ -135,13 +135,18 @@ TEST(ReportContent, TheLossChartHasOnePointPerStepLine) {
   ASSERT_TRUE(chart.HasMember("params"));  // the smoothing slider and log-scale toggle
   EXPECT_STREQ(chart["params"][0]["name"].GetString(), "smoothing");
   EXPECT_STREQ(chart["params"][1]["name"].GetString(), "log_scale");
-  const auto& steps = chart["layer"][0]["data"]["values"];
+  ASSERT_EQ(chart["concat"].Size(), 1u);  // a panel for task_loss: no retrieval loss here
+  const auto& steps = chart["datasets"]["steps"];
   ASSERT_EQ(steps.Size(), 300u);
   for (rapidjson::SizeType i = 0; i < steps.Size(); ++i) {
+    EXPECT_STREQ(steps[i]["series"].GetString(), "task_loss");
     EXPECT_EQ(steps[i]["step"].GetInt64(), static_cast<std::int64_t>(i) + 1);
     EXPECT_NEAR(steps[i]["value"].GetDouble(), 0.7 - 0.0005 * (i + 1), 1e-9);
   }
-  EXPECT_EQ(chart["layer"][1]["data"]["values"].Size(), 3u);  // the three 100-step means
+  const auto& means = chart["datasets"]["means"];
+  ASSERT_EQ(means.Size(), 3u);  // the three 100-step means, each over its window
+  EXPECT_EQ(means[1]["start"].GetInt64(), 101);
+  EXPECT_EQ(means[1]["step"].GetInt64(), 200);
 }
 
 TEST(ReportContent, Figure2PutsNOnALogScaleWithTheBaselineDashed) {

@@ -16,12 +16,14 @@ using ChartRow = std::vector<std::pair<std::string, ChartValue>>;
 // The rows as a JSON array of objects.
 std::string chart_rows_json(const std::vector<ChartRow>& rows);
 
-// Per-step training losses, a line per value of `line_field` ("series": task_loss and
-// retrieval_loss of one run; "run": one series of several runs) in the order of `lines`.
-// `steps` rows {LINE_FIELD, step, value}, one per step line; `means` rows of the same shape,
-// the 100-step window means, drawn as points. Each line is drawn raw (faint) and smoothed with
-// TensorBoard's exponential moving average, with a smoothing slider and a log-scale toggle.
-std::string step_losses_spec(const std::string& title, const std::string& line_field,
+// Per-step training losses: a panel per loss of `series` ("task_loss", "retrieval_loss"),
+// each with its own y scale, and in each a line per value of `lines` (the loss itself in a
+// run report, a run in a comparison). `steps` rows {series, line, step, value}, one per step
+// line; `means` rows {series, line, start, step, value}, the window means, drawn as dashed
+// segments over steps start..step. Each line is drawn raw (faint) and smoothed with
+// TensorBoard's exponential moving average; one smoothing slider and one log-scale toggle
+// serve every panel.
+std::string step_losses_spec(const std::vector<std::string>& series,
                              const std::vector<std::string>& lines,
                              const std::vector<ChartRow>& steps,
                              const std::vector<ChartRow>& means);
