@@ -399,7 +399,7 @@ rapidjson::Value items_json(const std::vector<std::filesystem::path>& dirs,
 // ---- sweeps ----
 
 // A sweep's run configs mention the sweep's own directory (a finetuning run's init_from is
-// its warm-up there); written as "<sweep>" those paths compare equal across sweeps.
+// its warm-up there); written as "{sweep}" those paths compare equal across sweeps.
 std::string without_sweep_dir(std::string text, const std::filesystem::path& sweep_dir) {
   std::vector<std::string> spellings = {
       std::filesystem::absolute(sweep_dir).lexically_normal().string(),
@@ -416,7 +416,7 @@ std::string without_sweep_dir(std::string text, const std::filesystem::path& swe
           at += spelling.size();
           continue;
         }
-        text.replace(at, spelling.size(), "<sweep>");
+        text.replace(at, spelling.size(), "{sweep}");
         at += 7;
       } else {
         at += spelling.size();
@@ -794,7 +794,7 @@ CompareReport build_sweep_comparison(const std::vector<SweepRecords>& sweeps,
                      "Only the keys that differ: the sweeps' backbones, N and tasks, then each "
                      "run's resolved config (config.json) for the runs all sweeps have, with the "
                      "values of the first run where the key differs (paths inside a sweep "
-                     "directory shown as <sweep>)",
+                     "directory shown as {sweep})",
                      &differences.runs_differing);
   document.sections.push_back(sweep_table1_section(cells, sweeps.size()));
   add_sweep_figure2(document.sections.back(), cells, tables);

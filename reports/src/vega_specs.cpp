@@ -300,11 +300,18 @@ std::string loss_curves_by_backbone_spec(const std::string& title,
                         {"@ROWS@", chart_rows_json(rows)}});
 }
 
-std::string metric_vs_n_by_sweep_spec(const std::string& title, const std::string& metric_name,
-                                      const std::vector<std::string>& backbones,
-                                      const std::vector<std::string>& sweeps,
-                                      const std::vector<std::int64_t>& num_instances,
-                                      const std::vector<ChartRow>& points) {
+namespace {
+
+// A line per backbone over a log-scale N; with `sweeps`, a dash pattern per sweep as well.
+std::string lines_over_n_spec(const std::string& title, const std::string& value_name,
+                              const std::vector<std::string>& backbones,
+                              const std::vector<std::string>& sweeps,
+                              const std::vector<std::int64_t>& num_instances,
+                              const std::vector<ChartRow>& points, bool from_zero) {
+  const std::string by_sweep = sweeps.empty() ? "" : R"json(
+      "strokeDash": {"field": "sweep", "type": "nominal", "title": "sweep",
+                     "scale": {"domain": @SWEEPS@}, "legend": {"symbolType": "stroke"}},
+      "detail": [{"field": "backbone"}, {"field": "sweep"}],)json";
   return fill_template(std::string("{") + kSchema + R"json(,
     "title": @TITLE@,
     "width": 420, "height": 260,
@@ -312,45 +319,38 @@ std::string metric_vs_n_by_sweep_spec(const std::string& title, const std::strin
     "mark": {"type": "line", "point": true},
     "encoding": {
       "x": @N_AXIS@,
-      "y": {"field": "value", "type": "quantitative", "title": @METRIC@, "scale": {"zero": false}},
+      "y": {"field": "value", "type": "quantitative", "title": @VALUE@,
+            "scale": {"zero": @ZERO@}},
       "color": {"field": "backbone", "type": "nominal", "title": "backbone",
-                "scale": {"domain": @BACKBONES@}},
-      "strokeDash": {"field": "sweep", "type": "nominal", "title": "sweep",
-                     "scale": {"domain": @SWEEPS@}},
-      "detail": [{"field": "backbone"}, {"field": "sweep"}],
-      "tooltip": [{"field": "sweep"}, {"field": "backbone"}, {"field": "n", "title": "N"},
+                "scale": {"domain": @BACKBONES@}},)json" + by_sweep + R"json(
+      "tooltip": [)json" + (sweeps.empty() ? "" : R"json({"field": "sweep"}, )json") +
+                           R"json({"field": "backbone"}, {"field": "n", "title": "N"},
                   {"field": "value", "type": "quantitative", "format": ".4f"}]
     }})json",
                        {{"@TITLE@", json_string_literal(title)},
-                        {"@METRIC@", json_string_literal(metric_name)},
+                        {"@VALUE@", json_string_literal(value_name)},
+                        {"@ZERO@", from_zero ? "true" : "false"},
                         {"@N_AXIS@", n_axis_json(num_instances)},
                         {"@BACKBONES@", string_list_json(backbones)},
                         {"@SWEEPS@", string_list_json(sweeps)},
                         {"@POINTS@", chart_rows_json(points)}});
 }
 
+}  // namespace
+
+std::string metric_vs_n_by_sweep_spec(const std::string& title, const std::string& metric_name,
+                                      const std::vector<std::string>& backbones,
+                                      const std::vector<std::string>& sweeps,
+                                      const std::vector<std::int64_t>& num_instances,
+                                      const std::vector<ChartRow>& points) {
+  return lines_over_n_spec(title, metric_name, backbones, sweeps, num_instances, points, false);
+}
+
 std::string value_vs_n_spec(const std::string& title, const std::string& value_name,
                             const std::vector<std::string>& backbones,
                             const std::vector<std::int64_t>& num_instances,
                             const std::vector<ChartRow>& points) {
-  return fill_template(std::string("{") + kSchema + R"json(,
-    "title": @TITLE@,
-    "width": 420, "height": 260,
-    "data": {"values": @POINTS@},
-    "mark": {"type": "line", "point": true},
-    "encoding": {
-      "x": @N_AXIS@,
-      "y": {"field": "value", "type": "quantitative", "title": @VALUE@},
-      "color": {"field": "backbone", "type": "nominal", "title": "backbone",
-                "scale": {"domain": @BACKBONES@}},
-      "tooltip": [{"field": "backbone"}, {"field": "n", "title": "N"},
-                  {"field": "value", "type": "quantitative", "format": ".4f"}]
-    }})json",
-                       {{"@TITLE@", json_string_literal(title)},
-                        {"@VALUE@", json_string_literal(value_name)},
-                        {"@N_AXIS@", n_axis_json(num_instances)},
-                        {"@BACKBONES@", string_list_json(backbones)},
-                        {"@POINTS@", chart_rows_json(points)}});
+  return lines_over_n_spec(title, value_name, backbones, {}, num_instances, points, true);
 }
 
 }  // namespace datamux::reports
