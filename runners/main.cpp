@@ -27,6 +27,7 @@ constexpr const char* kUsage =
     "  demo-data --out DIR              write the generated demo datasets (SST-2/CoNLL/WikiText formats)\n"
     "  score KIND GOLD PRED             score a prediction file (KIND: ner, classification)\n"
     "  report DIR                       write a run's or sweep's report again from its records\n"
+    "  report --compare A B --out DIR   put runs (or sweeps) side by side in one report\n"
     "  bench --backbone NAME            throughput at several N against the machine's matrix rate\n"
     "\n"
     "Run `datamux <command> --help` for a command's options.";

@@ -73,6 +73,10 @@ TEST(Cli, TrainWritesMetricsAndRecords) {
     if (record.HasMember("eval")) {
       ++evaluations;
       EXPECT_TRUE(record["eval"].HasMember("accuracy"));
+      // The task's metric declares "examples" a count, and the record says so.
+      ASSERT_TRUE(record["eval"].HasMember("counts"));
+      ASSERT_EQ(record["eval"]["counts"].Size(), 1u);
+      EXPECT_STREQ(record["eval"]["counts"][0].GetString(), "examples");
     } else if (record.HasMember("mean")) {
       ++means;
       EXPECT_EQ(record["window"].GetInt(), 6);  // the run's one, shorter window
@@ -87,6 +91,8 @@ TEST(Cli, TrainWritesMetricsAndRecords) {
   EXPECT_EQ(evaluations, 1);
   const auto run = read_json_file(out / "run.json");
   EXPECT_STREQ(run["status"].GetString(), "complete");
+  ASSERT_EQ(run["final_eval"]["counts"].Size(), 1u);
+  EXPECT_STREQ(run["final_eval"]["counts"][0].GetString(), "examples");
   EXPECT_EQ(run["plugins"].Size(), 5u);  // the four configured and the auxiliary retrieval head
   EXPECT_EQ(read_json_file(out / "config.json")["backbone"]["num_layers"].GetInt(), 1);
   EXPECT_TRUE(std::filesystem::exists(out / "model.pt"));

@@ -58,6 +58,14 @@ std::vector<std::string> names_of(const MetricValues& values) {
   return names;
 }
 
+// The names among `values` that `metric` declares counts (the rest are scores).
+std::vector<std::string> counts_of(const Metric& metric, const MetricValues& values) {
+  std::vector<std::string> counts;
+  for (const auto& [name, value] : values)
+    if (metric.kind(name) == MetricKind::kCount) counts.push_back(name);
+  return counts;
+}
+
 const std::vector<std::string> kNerTags{"O", "B-PER", "I-PER", "B-LOC", "I-LOC"};
 
 ModelContext ner_context(std::int64_t hidden = 16) {
@@ -178,6 +186,7 @@ TEST(TokenClassificationTask, MetricIsConllOverLabelledPositionsAcrossBatches) {
   const MetricValues values = metric->compute();
   EXPECT_EQ(names_of(values), (std::vector<std::string>{"precision", "recall", "f1",
                                                         "token_accuracy", "sentences"}));
+  EXPECT_EQ(counts_of(*metric, values), std::vector<std::string>{"sentences"});
   const auto m = as_map(values);
   EXPECT_DOUBLE_EQ(m.at("precision"), 1.0);
   EXPECT_DOUBLE_EQ(m.at("recall"), 2.0 / 3.0);
@@ -394,6 +403,7 @@ TEST(RetrievalTask, MetricIsTokenAccuracyOfTheDrawAcrossBatches) {
   }
   const MetricValues values = metric->compute();
   EXPECT_EQ(names_of(values), (std::vector<std::string>{"accuracy", "positions"}));
+  EXPECT_EQ(counts_of(*metric, values), std::vector<std::string>{"positions"});
   EXPECT_DOUBLE_EQ(values[0].second, double(correct) / double(counted));
   EXPECT_EQ(values[1].second, double(counted));
 
@@ -420,6 +430,7 @@ TEST(SequenceClassificationTask, BinaryMetricAddsF1OfLabelOne) {
   metric->update(torch::tensor({{0.f, 1.f}, {0.f, 1.f}, {1.f, 0.f}}), second);
   const MetricValues values = metric->compute();
   EXPECT_EQ(names_of(values), (std::vector<std::string>{"accuracy", "f1", "examples"}));
+  EXPECT_EQ(counts_of(*metric, values), std::vector<std::string>{"examples"});
   EXPECT_DOUBLE_EQ(values[0].second, 3.0 / 5.0);
   EXPECT_DOUBLE_EQ(values[1].second, 2.0 / 3.0);
   EXPECT_EQ(values[2].second, 5.0);

@@ -21,7 +21,8 @@ Headline find_headline(const std::vector<ResultAtN>& results) {
       headline.baseline = result.metric;
       baseline_throughput = result.instances_per_s;
     }
-  if (!headline.baseline) return headline;
+  // A baseline of 0 (an untrained model's F1) makes every N "within 10%" of it: no bar.
+  if (!headline.baseline || *headline.baseline <= 0) return headline;
   for (const auto& result : results) {
     if (result.num_instances <= 1 || !result.metric) continue;
     if (!within_headline_drop(*result.metric, *headline.baseline)) continue;

@@ -2,6 +2,8 @@
 
 #include <rapidjson/error/en.h>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 
 #include "datamux/core/json_file.h"
@@ -12,18 +14,29 @@
 namespace datamux::reports {
 namespace {
 
-// Every number of an evaluation object except its "step" is a metric.
+// Every number of an evaluation object except its "step" is a metric; "counts" lists the
+// metrics that are counts.
 Evaluation read_evaluation(const RecordFields& fields, std::int64_t step) {
   Evaluation evaluation;
   evaluation.step = step;
   for (const auto& member : fields.value().GetObject()) {
     const std::string name = member.name.GetString();
-    if (name == "step") continue;
+    if (name == "step" || name == "counts") continue;
     if (!member.value.IsNumber()) fields.fail(name, "must be a number");
     evaluation.values.emplace_back(name, member.value.GetDouble());
   }
+  if (!fields.has("counts")) return evaluation;
+  evaluation.counts.emplace();
+  fields.for_each_element("counts", [&](const rapidjson::Value& element, const std::string& key) {
+    if (!element.IsString()) fields.fail(key, "must be a metric name");
+    const std::string name = element.GetString();
+    if (!evaluation.value(name)) fields.fail(key, "names '" + name + "', which is not a metric here");
+    evaluation.counts->push_back(name);
+  });
   return evaluation;
 }
+
+bool whole_number(double value) { return std::floor(value) == value; }
 
 Throughput read_throughput(const RecordFields& fields) {
   Throughput throughput;
@@ -123,13 +136,48 @@ MetricsLog read_metrics_log(const std::filesystem::path& file) {
     } else if (fields.has("eval")) {
       log.evaluations.push_back(read_evaluation(fields.object("eval"), fields.integer("step")));
     } else {
-      fields.integer("step");
-      fields.number("loss");
-      fields.number("task_loss");
+      StepLoss step;
+      step.step = fields.integer("step");
+      step.loss = fields.number("loss");
+      step.task_loss = fields.number("task_loss");
+      step.retrieval_loss = fields.optional_number("retrieval_loss");
+      log.steps.push_back(step);
       ++log.step_lines;
     }
   }
   return log;
+}
+
+bool RunRecords::is_count(const std::string& name) const {
+  return std::find(counts.begin(), counts.end(), name) != counts.end();
+}
+
+std::vector<std::string> metric_counts(const RunRecord& run, const MetricsLog& metrics) {
+  std::vector<const Evaluation*> evaluations;
+  for (const auto& evaluation : metrics.evaluations) evaluations.push_back(&evaluation);
+  if (run.final_eval) evaluations.push_back(&*run.final_eval);
+  if (run.best_eval) evaluations.push_back(&*run.best_eval);
+  std::vector<std::string> names;
+  for (const auto* evaluation : evaluations)
+    for (const auto& [name, value] : evaluation->values)
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+
+  std::vector<std::string> counts;
+  for (const auto& name : names) {
+    bool declared = false, declared_count = false, whole = true, above_one = false;
+    for (const auto* evaluation : evaluations) {
+      const auto value = evaluation->value(name);
+      if (!value) continue;
+      whole = whole && whole_number(*value);
+      above_one = above_one || *value > 1;
+      if (!evaluation->counts) continue;
+      declared = true;
+      const auto& listed = *evaluation->counts;
+      declared_count = declared_count || std::find(listed.begin(), listed.end(), name) != listed.end();
+    }
+    if (declared ? declared_count : whole && above_one) counts.push_back(name);
+  }
+  return counts;
 }
 
 RunRecords read_run_records(const std::filesystem::path& run_dir) {
@@ -142,6 +190,7 @@ RunRecords read_run_records(const std::filesystem::path& run_dir) {
   records.config = read_json_file(run_dir / "config.json");
   if (!records.config.IsObject())
     throw Error((run_dir / "config.json").string() + ": the config must be a JSON object");
+  records.counts = metric_counts(records.run, records.metrics);
   return records;
 }
 

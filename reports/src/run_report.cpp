@@ -13,30 +13,15 @@
 namespace datamux::reports {
 namespace {
 
-std::string run_name(const std::filesystem::path& dir) {
-  const auto normal = std::filesystem::weakly_canonical(dir);
-  return normal.filename().string();
-}
-
-// Metric names of the evaluations in order of first appearance.
-std::vector<std::string> metric_names(const std::vector<const Evaluation*>& evaluations) {
-  std::vector<std::string> names;
-  for (const auto* evaluation : evaluations) {
-    if (evaluation == nullptr) continue;
-    for (const auto& [name, value] : evaluation->values)
-      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-  }
-  return names;
-}
-
 // ---- report.json ----
 
 rapidjson::Value evaluation_json(const std::optional<Evaluation>& evaluation,
-                                 JsonAllocator& allocator) {
+                                 const RunRecords& records, JsonAllocator& allocator) {
   if (!evaluation) return rapidjson::Value();
   rapidjson::Value object(rapidjson::kObjectType);
   object.AddMember("step", static_cast<int64_t>(evaluation->step), allocator);
-  add_member(object, "values", json_named_values(evaluation->values, allocator), allocator);
+  add_member(object, "values", json_metric_values(evaluation->values, records, allocator),
+             allocator);
   return object;
 }
 
@@ -68,7 +53,7 @@ rapidjson::Document run_report_json(const RunRecords& records, const std::string
   auto& a = json.GetAllocator();
 
   rapidjson::Value summary(rapidjson::kObjectType);
-  add_member(summary, "name", json_text(run_name(records.dir), a), a);
+  add_member(summary, "name", json_text(directory_name(records.dir), a), a);
   add_member(summary, "status", json_text(run.status, a), a);
   add_member(summary, "command", json_text(run.command, a), a);
   add_member(summary, "config_source", json_text_or_null(run.config_source, a), a);
@@ -97,8 +82,11 @@ rapidjson::Document run_report_json(const RunRecords& records, const std::string
 
   rapidjson::Value metrics(rapidjson::kObjectType);
   add_member(metrics, "primary", json_text(run.primary_metric, a), a);
-  add_member(metrics, "final", evaluation_json(run.final_eval, a), a);
-  add_member(metrics, "best", evaluation_json(run.best_eval, a), a);
+  rapidjson::Value counts(rapidjson::kArrayType);
+  for (const auto& name : records.counts) counts.PushBack(json_text(name, a), a);
+  add_member(metrics, "counts", std::move(counts), a);
+  add_member(metrics, "final", evaluation_json(run.final_eval, records, a), a);
+  add_member(metrics, "best", evaluation_json(run.best_eval, records, a), a);
   add_member(json, "metrics", std::move(metrics), a);
   add_member(json, "throughput", throughput_json(run.throughput, a), a);
 
@@ -113,7 +101,7 @@ rapidjson::Document run_report_json(const RunRecords& records, const std::string
 
   rapidjson::Value evaluations(rapidjson::kArrayType);
   for (const auto& evaluation : records.metrics.evaluations)
-    evaluations.PushBack(evaluation_json(evaluation, a), a);
+    evaluations.PushBack(evaluation_json(evaluation, records, a), a);
   add_member(json, "evaluations", std::move(evaluations), a);
 
   add_member(json, "critical_retrieval_loss",
@@ -139,7 +127,8 @@ Section summary_section(const RunRecords& records) {
   return Section{"Summary", {key_value_table(std::move(rows))}};
 }
 
-Section metrics_section(const RunRecord& run) {
+Section metrics_section(const RunRecords& records) {
+  const RunRecord& run = records.run;
   Section section{"Final and best metrics", {}};
   if (!run.final_eval && !run.best_eval) {
     section.blocks.push_back(Paragraph{{"No evaluation has been recorded yet."}});
@@ -154,9 +143,11 @@ Section metrics_section(const RunRecord& run) {
   table.header = {"metric", "final" + step_label(run.final_eval),
                   "best" + step_label(run.best_eval)};
   for (const auto& name : metric_names({run.final_eval ? &*run.final_eval : nullptr,
-                                        run.best_eval ? &*run.best_eval : nullptr})) {
+                                        run.best_eval ? &*run.best_eval : nullptr},
+                                       run.primary_metric, records.counts)) {
     const auto value_of = [&](const std::optional<Evaluation>& evaluation) {
-      return format_optional(evaluation ? evaluation->value(name) : std::nullopt, kMetricDecimals);
+      return format_optional_metric(evaluation ? evaluation->value(name) : std::nullopt,
+                                    records.is_count(name));
     };
     table.rows.push_back({name == run.primary_metric ? name + " (primary)" : name,
                           value_of(run.final_eval), value_of(run.best_eval)});
@@ -189,15 +180,22 @@ Section throughput_section(const RunRecord& run) {
 
 Section losses_section(const MetricsLog& metrics) {
   Section section{"Training losses", {}};
-  if (metrics.means.empty()) {
-    section.blocks.push_back(Paragraph{{"No 100-step means have been recorded yet."}});
+  if (metrics.steps.empty() && metrics.means.empty()) {
+    section.blocks.push_back(Paragraph{{"No training step has been recorded yet."}});
     return section;
   }
-  std::vector<ChartRow> rows;
-  for (const auto& mean : metrics.means) add_loss_rows(rows, mean);
-  section.blocks.push_back(Chart{"Training losses, mean of each 100-step window",
-                                 "task_loss and (with a retrieval head) retrieval_loss",
-                                 training_losses_spec(rows)});
+  std::vector<std::string> series = {"task_loss"};
+  const bool with_retrieval =
+      std::any_of(metrics.steps.begin(), metrics.steps.end(),
+                  [](const StepLoss& step) { return step.retrieval_loss.has_value(); }) ||
+      std::any_of(metrics.means.begin(), metrics.means.end(),
+                  [](const LossMean& mean) { return mean.retrieval_loss.has_value(); });
+  if (with_retrieval) series.push_back("retrieval_loss");
+  std::vector<ChartRow> steps, means;
+  for (const auto& name : series) add_step_loss_rows(steps, means, metrics, name, name);
+  section.blocks.push_back(
+      Chart{"Training losses per step", kStepLossCaption, step_losses_spec(series, series, steps, means)});
+  if (metrics.means.empty()) return section;
   Table table;
   table.caption = "Mean losses per window (metrics.jsonl mean lines)";
   table.header = {"step", "window", "loss", "task loss", "retrieval loss"};
@@ -212,7 +210,8 @@ Section losses_section(const MetricsLog& metrics) {
   return section;
 }
 
-Section evaluations_section(const MetricsLog& metrics) {
+Section evaluations_section(const RunRecords& records) {
+  const MetricsLog& metrics = records.metrics;
   Section section{"Evaluation metrics over steps", {}};
   if (metrics.evaluations.empty()) {
     section.blocks.push_back(Paragraph{{"No evaluation has been recorded yet."}});
@@ -223,11 +222,17 @@ Section evaluations_section(const MetricsLog& metrics) {
   for (const auto& evaluation : metrics.evaluations) {
     evaluations.push_back(&evaluation);
     for (const auto& [name, value] : evaluation.values)
-      rows.push_back({{"step", evaluation.step}, {"metric", name}, {"value", value}});
+      if (!records.is_count(name))
+        rows.push_back({{"step", evaluation.step}, {"metric", name}, {"value", value}});
   }
-  section.blocks.push_back(Chart{"Evaluation metrics over steps", "one panel per metric",
-                                 evaluation_metrics_spec(rows)});
-  const auto names = metric_names(evaluations);
+  const auto names = metric_names(evaluations, records.run.primary_metric, records.counts);
+  std::vector<std::string> scores;
+  for (const auto& name : names)
+    if (!records.is_count(name)) scores.push_back(name);
+  if (!scores.empty())
+    section.blocks.push_back(Chart{"Evaluation metrics over steps",
+                                   "one panel per score; counts are in the table only",
+                                   evaluation_metrics_spec(rows, scores)});
   Table table;
   table.caption = "Every evaluation (metrics.jsonl eval lines)";
   table.header = {"step"};
@@ -237,7 +242,7 @@ Section evaluations_section(const MetricsLog& metrics) {
   for (const auto& evaluation : metrics.evaluations) {
     std::vector<Text> row = {std::to_string(evaluation.step)};
     for (const auto& name : names)
-      row.emplace_back(format_optional(evaluation.value(name), kMetricDecimals));
+      row.emplace_back(format_optional_metric(evaluation.value(name), records.is_count(name)));
     table.rows.push_back(std::move(row));
   }
   section.blocks.push_back(std::move(table));
@@ -309,12 +314,12 @@ Section config_section(const rapidjson::Value& config) {
 RunReport build_run_report(const RunRecords& records, const std::string& generated_at) {
   RunReport report;
   report.json = run_report_json(records, generated_at);
-  report.document = report_document("Run report: " + run_name(records.dir), generated_at);
+  report.document = report_document("Run report: " + directory_name(records.dir), generated_at);
   report.document.sections = {summary_section(records),
-                              metrics_section(records.run),
+                              metrics_section(records),
                               throughput_section(records.run),
                               losses_section(records.metrics),
-                              evaluations_section(records.metrics),
+                              evaluations_section(records),
                               critical_section(records.metrics),
                               plugins_section(records.run),
                               environment_section(records.run),

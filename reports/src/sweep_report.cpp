@@ -264,7 +264,8 @@ Section figure2_section(const SweepTables& tables) {
     section.blocks.push_back(
         Chart{"Figure 2 (" + task.name + "): " + metric + " vs N per backbone",
               "dashed lines: each backbone's N = 1 baseline",
-              metric_vs_n_spec(title, metric, tables.grid.backbones, points, baselines)});
+              metric_vs_n_spec(title, metric, tables.grid.backbones, tables.grid.num_instances,
+                               points, baselines)});
   }
   if (section.blocks.empty())
     section.blocks.push_back(Paragraph{{"No finetuning run has been evaluated yet."}});
@@ -278,7 +279,8 @@ Section headline_section(const SweepTables& tables) {
        percent(kHeadlineAllowedRelativeDrop) + " of the same backbone's N = 1 baseline (metric ≥ " +
        format_fixed(1 - kHeadlineAllowedRelativeDrop, 2) +
        " × baseline; each N is judged on its own), and the inference speedup there over N = 1. "
-       "\"none\": no N > 1 qualifies."}});
+       "\"none\": no N > 1 qualifies; \"baseline is 0\": the N = 1 run scored 0, which sets no "
+       "bar."}});
   Table table;
   table.header = {"task",
                   "backbone",
@@ -292,6 +294,7 @@ Section headline_section(const SweepTables& tables) {
     const Headline& headline = result.headline;
     std::string largest = headline.largest_n ? std::to_string(*headline.largest_n) : "none";
     if (!headline.baseline) largest = "no baseline";
+    else if (*headline.baseline <= 0) largest = "baseline is 0";
     table.rows.push_back({result.task, result.backbone, result.metric_name,
                           format_optional(headline.baseline, kMetricDecimals), largest,
                           format_optional(headline.metric, kMetricDecimals),
@@ -329,7 +332,7 @@ Section throughput_section(const SweepTables& tables) {
       section.blocks.push_back(
           Chart{"Throughput (" + task.name + "): instances per second vs N", "",
                 value_vs_n_spec("Throughput: " + task.name, "instances per second",
-                                tables.grid.backbones, points)});
+                                tables.grid.backbones, tables.grid.num_instances, points)});
   }
   section.blocks.push_back(std::move(table));
   return section;
@@ -376,6 +379,7 @@ Section figure4_section(const SweepTables& tables) {
       {"The retrieval loss each warm-up run ended with: its final evaluation loss, or the last "
        "100-step mean training loss when it was never evaluated."}});
   std::vector<ChartRow> points;
+  std::vector<std::int64_t> warmup_ns;
   Table table = backbone_columns_table(tables.grid, {"N"});
   for (const auto n : tables.grid.num_instances) {
     std::vector<Text> row = {std::to_string(n)};
@@ -388,12 +392,14 @@ Section figure4_section(const SweepTables& tables) {
       if (result && result->retrieval_loss)
         points.push_back({{"backbone", backbone}, {"n", n}, {"value", *result->retrieval_loss}});
     }
-    if (any) table.rows.push_back(std::move(row));
+    if (!any) continue;
+    table.rows.push_back(std::move(row));
+    warmup_ns.push_back(n);
   }
   if (!points.empty())
     section.blocks.push_back(Chart{"Figure 4: retrieval loss at the end of the warm-up vs N", "",
                                    value_vs_n_spec("Warm-up retrieval loss", "retrieval loss",
-                                                   tables.grid.backbones, points)});
+                                                   tables.grid.backbones, warmup_ns, points)});
   section.blocks.push_back(std::move(table));
   return section;
 }

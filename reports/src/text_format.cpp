@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <initializer_list>
@@ -42,10 +43,7 @@ std::string escape_html(const std::string& text) {
 }
 
 std::string escape_markdown(const std::string& text) {
-  static const Escapes markdown = escapes({{'&', "&amp;"},
-                                           {'<', "&lt;"},
-                                           {'>', "&gt;"},
-                                           {'\n', " "},
+  static const Escapes markdown = escapes({{'\n', " "},
                                            {'\r', " "},
                                            {'\\', "\\\\"},
                                            {'|', "\\|"},
@@ -53,7 +51,25 @@ std::string escape_markdown(const std::string& text) {
                                            {'`', "\\`"},
                                            {'[', "\\["},
                                            {']', "\\]"}});
-  return escape(text, markdown);
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const unsigned char next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    const bool opens_markup =
+        (c == '<' && (std::isalpha(next) || next == '/' || next == '!' || next == '?')) ||
+        (c == '&' && (std::isalpha(next) || next == '#')) ||
+        (c == '>' && text.find_first_not_of(' ') == i);
+    if (opens_markup) {
+      out += '\\';
+      out += c;
+    } else if (const char* spelling = markdown[static_cast<unsigned char>(c)]) {
+      out += spelling;
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 std::string json_for_script_element(const std::string& json_text) {
@@ -81,6 +97,21 @@ std::string format_optional(const std::optional<double>& value, int decimals) {
 
 std::string format_speedup(const std::optional<double>& ratio) {
   return ratio ? format_fixed(*ratio, 2) + "x" : kNoValue;
+}
+
+std::string format_metric(double value, bool count) {
+  return format_fixed(value, count ? 0 : kMetricDecimals);
+}
+
+std::string format_optional_metric(const std::optional<double>& value, bool count) {
+  return value ? format_metric(*value, count) : kNoValue;
+}
+
+std::string format_difference(double difference, bool count) {
+  const std::string text = format_metric(difference, count);
+  // A difference that rounds to zero reads "+0.0000", never "-0.0000".
+  if (text.find_first_not_of("-0.") == std::string::npos) return "+" + format_metric(0, count);
+  return text.front() == '-' ? text : "+" + text;
 }
 
 std::string utc_timestamp_now() {

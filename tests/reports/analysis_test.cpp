@@ -40,6 +40,11 @@ TEST(ReportAnalysis, HeadlineSaysNoneOrNoBaseline) {
   const Headline no_baseline = find_headline({{2, 0.60, 180.0}, {1, std::nullopt, 100.0}});
   EXPECT_FALSE(no_baseline.baseline);
   EXPECT_FALSE(no_baseline.largest_n);
+  // An untrained baseline (F1 0) sets no bar: 0 >= 0.9 x 0 would let every N qualify.
+  const Headline zero = find_headline({{1, 0.0, 100.0}, {2, 0.0, 180.0}, {5, 0.1, 400.0}});
+  EXPECT_TRUE(zero.baseline);
+  EXPECT_FALSE(zero.largest_n);
+  EXPECT_FALSE(zero.speedup);
 }
 
 TEST(ReportAnalysis, SpeedupNeedsBothThroughputs) {

@@ -4,6 +4,7 @@
 // A screenshot of each page is kept in the build tree (report-artifacts/) for people to look at.
 #include <gtest/gtest.h>
 
+#include "datamux/reports/compare_report.h"
 #include "datamux/reports/run_report.h"
 #include "datamux/reports/sweep_report.h"
 #include "report_test_support.h"
@@ -92,6 +93,29 @@ TEST_F(HtmlReportTest, SweepReportDrawsEveryFigure) {
   write_sweep_report(dir.path());
   // Figure 2 and throughput per task (2 + 2), Figure 3 per task (2), Figure 4 (1).
   expect_every_chart_drawn(render(dir.path() / "report.html", "sweep-report"), 7);
+}
+
+TEST_F(HtmlReportTest, CompareReportsDrawTheirChartsWithoutAnError) {
+  TemporaryDirectory runs, out;
+  test::RunSpec a = test::finetune_spec("accuracy", 0.8, 1000, true);
+  a.step_lines = 300;
+  test::RunSpec b = a;
+  b.learning_rate = 0.0005;
+  b.extra_run_config = std::string("\"note\": \"") + kInjected + "\"";
+  test::write_run(runs.path() / "a", a);
+  test::write_run(runs.path() / "b", b);
+  write_compare_report({runs.path() / "a", runs.path() / "b"}, out.path() / "runs");
+  const std::string dom = render(out.path() / "runs" / "report.html", "compare-runs-report");
+  expect_every_chart_drawn(dom, 1);  // a panel per loss, a line per run
+  EXPECT_EQ(dom.find(kInjected), std::string::npos);
+
+  TemporaryDirectory sweep_a, sweep_b;
+  test::write_study_sweep(sweep_a.path());
+  test::write_study_sweep(sweep_b.path());
+  write_compare_report({sweep_a.path(), sweep_b.path()}, out.path() / "sweeps");
+  // Figure 2 of both sweeps, one chart per task.
+  expect_every_chart_drawn(render(out.path() / "sweeps" / "report.html", "compare-sweeps-report"),
+                           2);
 }
 
 }  // namespace

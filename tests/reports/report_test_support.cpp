@@ -29,7 +29,18 @@ rapidjson::Value evaluation_object(const EvalLine& evaluation, bool with_step, A
   if (with_step) object.AddMember("step", static_cast<int64_t>(evaluation.step), a);
   for (const auto& [name, value] : evaluation.values)
     object.AddMember(text(name, a), rapidjson::Value(value), a);
+  if (evaluation.counts) {
+    rapidjson::Value counts(rapidjson::kArrayType);
+    for (const auto& name : *evaluation.counts) counts.PushBack(text(name, a), a);
+    object.AddMember("counts", counts, a);
+  }
   return object;
+}
+
+std::string format_number(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6g", value);
+  return buffer;
 }
 
 double value_of(const EvalLine& evaluation, const std::string& name) {
@@ -93,11 +104,12 @@ std::string run_json(const RunSpec& spec) {
 
 std::string metrics_jsonl(const RunSpec& spec) {
   std::string out;
-  // Two step lines, as a trainer writes before its first mean line.
-  for (int step = 1; step <= 2; ++step)
-    out += R"({"step": )" + std::to_string(step) +
-           R"(, "loss": 0.7, "task_loss": 0.7, "lr": 0.001, "grad_norm": 0.5, "elapsed_s": 0.1})"
-           "\n";
+  // The step lines first (the trainer interleaves them with the others; readers need not care).
+  for (std::int64_t step = 1; step <= spec.step_lines; ++step) {
+    const std::string loss = format_number(0.7 - 0.0005 * static_cast<double>(step));
+    out += R"({"step": )" + std::to_string(step) + R"(, "loss": )" + loss + R"(, "task_loss": )" +
+           loss + R"(, "lr": 0.001, "grad_norm": 0.5, "elapsed_s": 0.1})" "\n";
+  }
   std::size_t mean = 0, evaluation = 0;
   while (mean < spec.means.size() || evaluation < spec.evaluations.size()) {
     const bool mean_next =
@@ -131,12 +143,15 @@ std::string metrics_jsonl(const RunSpec& spec) {
 std::string config_json(const RunSpec& spec) {
   std::string run_section = R"("seed": 1, "device": "cpu")";
   if (!spec.extra_run_config.empty()) run_section += ", " + spec.extra_run_config;
-  return "{\n  \"run\": {" + run_section + R"(},
+  const std::string extra =
+      spec.extra_config_sections.empty() ? "" : "  " + spec.extra_config_sections + ",\n";
+  return "{\n" + extra + "  \"run\": {" + run_section + R"(},
   "model": {"num_instances": 2, "max_seq_length": 24},
   "backbone": {"plugin": "roberta", "preset": "roberta-tiny"},
   "multiplexer": {"plugin": "gaussian_hadamard", "norm": 20},
   "train": {"steps": )" +
-         std::to_string(spec.steps) + R"(, "learning_rate": 0.001}
+         std::to_string(spec.steps) + R"(, "learning_rate": )" + format_number(spec.learning_rate) +
+         R"(}
 }
 )";
 }
@@ -308,6 +323,24 @@ CommandResult run_command(const std::string& command_line) {
 }
 
 std::filesystem::path datamux_binary() { return DATAMUX_TEST_BINARY; }
+
+rapidjson::Document chart_specs(const std::filesystem::path& html) {
+  const std::string page = read_text(html);
+  const std::string open = "<script type=\"application/json\" id=\"report-chart-specs\">";
+  const auto start = page.find(open);
+  if (start == std::string::npos) throw std::logic_error(html.string() + " has no chart specs");
+  const auto from = start + open.size();
+  return parse_json(page.substr(from, page.find("</script>", from) - from), html.string());
+}
+
+std::vector<std::string> html_entities(const std::string& text) {
+  static const std::regex entity(R"((^|[^\\])(&([A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);))");
+  std::vector<std::string> found;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), entity);
+       it != std::sregex_iterator(); ++it)
+    found.push_back((*it)[2].str());
+  return found;
+}
 
 std::size_t count_of(const std::string& haystack, const std::string& needle) {
   std::size_t count = 0;

@@ -3,6 +3,7 @@
 // real data), schema validation, and running the CLI. Scratch directories are the core's
 // TemporaryDirectory.
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -36,6 +37,8 @@ struct MeanLine {
 struct EvalLine {
   std::int64_t step;
   Metrics values;  // e.g. {{"accuracy", 0.8}, {"loss", 0.4}}
+  // Written as the evaluation's "counts"; absent: a record from before metrics declared kinds.
+  std::optional<std::vector<std::string>> counts = std::nullopt;
 };
 
 // What write_run puts into a run directory's config.json, run.json and metrics.jsonl.
@@ -46,6 +49,11 @@ struct RunSpec {
   std::int64_t steps = 300;
   // Spliced into config.json's "run" section, e.g. R"("note": "x")".
   std::string extra_run_config;
+  // Spliced into config.json's top level, e.g. R"("task": {"plugin": "retrieval"})".
+  std::string extra_config_sections;
+  double learning_rate = 0.001;  // config.json's train.learning_rate
+  // metrics.jsonl's step lines: steps 1 to this; the task loss of step s is 0.7 - 0.0005 s.
+  std::int64_t step_lines = 2;
   std::vector<MeanLine> means;
   std::vector<EvalLine> evaluations;  // the last is final_eval; the best primary is best_eval
   std::optional<double> instances_per_s;
@@ -84,5 +92,11 @@ CommandResult run_command(const std::string& command_line);
 std::filesystem::path datamux_binary();
 
 std::size_t count_of(const std::string& haystack, const std::string& needle);
+
+// The chart specs embedded in a report.html, {"chart-1": spec, ...}, parsed.
+rapidjson::Document chart_specs(const std::filesystem::path& html);
+
+// The HTML entities ("&gt;", "&#39;", "&#x3c;") in `text` that no backslash escapes.
+std::vector<std::string> html_entities(const std::string& text);
 
 }  // namespace datamux::reports::test

@@ -45,6 +45,12 @@ rapidjson::Value metrics_object(const MetricValues& values, Allocator& a) {
   return object;
 }
 
+rapidjson::Value counts_array(const std::vector<std::string>& counts, Allocator& a) {
+  rapidjson::Value array(rapidjson::kArrayType);
+  for (const auto& name : counts) array.PushBack(json_string(name, a), a);
+  return array;
+}
+
 rapidjson::Value throughput_object(const Throughput& throughput, Allocator& a) {
   rapidjson::Value object(rapidjson::kObjectType);
   object.AddMember("instances_per_s", throughput.instances_per_second, a);
@@ -109,6 +115,7 @@ void MetricsLog::append_evaluation(const EvaluationRecord& evaluation, const Thr
   line.AddMember("step", evaluation.step, a);
   rapidjson::Value eval = metrics_object(evaluation.metrics, a);
   eval.AddMember("loss", evaluation.loss, a);
+  eval.AddMember("counts", counts_array(evaluation.counts, a), a);
   line.AddMember("eval", eval, a);
   if (throughput.repeats > 0) line.AddMember("throughput", throughput_object(throughput, a), a);
   write_line(line);

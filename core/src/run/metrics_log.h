@@ -44,6 +44,9 @@ class MetricsLog {
 
 rapidjson::Value metrics_object(const MetricValues& values,
                                 rapidjson::Document::AllocatorType& allocator);
+// The names of an evaluation's counts, as the "counts" member of its record.
+rapidjson::Value counts_array(const std::vector<std::string>& counts,
+                              rapidjson::Document::AllocatorType& allocator);
 rapidjson::Value throughput_object(const Throughput& throughput,
                                    rapidjson::Document::AllocatorType& allocator);
 

@@ -65,7 +65,10 @@ void ProgressDisplay::evaluation(const EvaluationRecord& record) {
   std::string text = "eval at step " + std::to_string(record.step) + ":";
   char buffer[96];
   for (const auto& [name, value] : record.metrics) {
-    std::snprintf(buffer, sizeof buffer, " %s %.4f", name.c_str(), value);
+    if (is_count(record, name))
+      std::snprintf(buffer, sizeof buffer, " %s %.0f", name.c_str(), value);
+    else
+      std::snprintf(buffer, sizeof buffer, " %s %.4f", name.c_str(), value);
     text += buffer;
   }
   std::snprintf(buffer, sizeof buffer, "  loss %.4f", record.loss);

@@ -44,6 +44,7 @@ void RunRecord::set_evaluation(const char* key, const EvaluationRecord& evaluati
   object.AddMember("loss", evaluation.loss, a);
   for (const auto& [name, value] : evaluation.metrics)
     object.AddMember(json_string(name, a), rapidjson::Value(value), a);
+  object.AddMember("counts", counts_array(evaluation.counts, a), a);
   set(key, std::move(object));
 }
 

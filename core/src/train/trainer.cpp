@@ -1,5 +1,6 @@
 #include "datamux/core/trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -76,9 +77,15 @@ EvaluationRecord evaluate(MuxModel& model, const std::vector<Batch>& batches, st
   model.train(was_training);
   const double count = double(batches.size());
   EvaluationRecord record{step, batches.empty() ? std::nan("") : loss_sum / count, metric->compute()};
+  for (const auto& [name, value] : record.metrics)
+    if (metric->kind(name) == MetricKind::kCount) record.counts.push_back(name);
   if (model.retrieval() != nullptr && !batches.empty())
     record.metrics.emplace_back("retrieval_loss", retrieval_sum / count);
   return record;
+}
+
+bool is_count(const EvaluationRecord& record, const std::string& name) {
+  return std::find(record.counts.begin(), record.counts.end(), name) != record.counts.end();
 }
 
 Trainer::Trainer(MuxModel& model, TrainSettings settings) : model_(model), settings_(settings) {

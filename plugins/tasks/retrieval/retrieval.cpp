@@ -106,4 +106,8 @@ MetricValues RetrievalAccuracy::compute() const {
   return {{"accuracy", accuracy}, {"positions", static_cast<double>(count_)}};
 }
 
+MetricKind RetrievalAccuracy::kind(const std::string& name) const {
+  return name == "positions" ? MetricKind::kCount : MetricKind::kScore;
+}
+
 }  // namespace datamux::plugins::retrieval

@@ -61,6 +61,7 @@ class RetrievalAccuracy : public Metric {
   explicit RetrievalAccuracy(std::shared_ptr<const Draw> draw) : draw_(std::move(draw)) {}
   void update(const torch::Tensor& logits, const Batch& batch) override;
   MetricValues compute() const override;
+  MetricKind kind(const std::string& name) const override;  // "positions" is a count
 
  private:
   std::shared_ptr<const Draw> draw_;

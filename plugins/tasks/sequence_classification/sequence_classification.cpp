@@ -100,4 +100,8 @@ MetricValues AccuracyMetric::compute() const {
   return values;
 }
 
+MetricKind AccuracyMetric::kind(const std::string& name) const {
+  return name == "examples" ? MetricKind::kCount : MetricKind::kScore;
+}
+
 }  // namespace datamux::plugins::sequence_classification

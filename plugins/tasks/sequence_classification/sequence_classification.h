@@ -60,6 +60,7 @@ class AccuracyMetric : public Metric {
   explicit AccuracyMetric(std::int64_t num_labels) : num_labels_(num_labels) {}
   void update(const torch::Tensor& logits, const Batch& batch) override;
   MetricValues compute() const override;
+  MetricKind kind(const std::string& name) const override;  // "examples" is a count
 
  private:
   std::int64_t num_labels_;

@@ -114,4 +114,8 @@ MetricValues ChunkMetric::compute() const {
           {"sentences", static_cast<double>(counter_.sentences())}};
 }
 
+MetricKind ChunkMetric::kind(const std::string& name) const {
+  return name == "sentences" ? MetricKind::kCount : MetricKind::kScore;
+}
+
 }  // namespace datamux::plugins::token_classification

@@ -52,6 +52,7 @@ class ChunkMetric : public Metric {
   void update(const torch::Tensor& logits, const Batch& batch) override;
   // precision, recall, f1, token_accuracy, sentences
   MetricValues compute() const override;
+  MetricKind kind(const std::string& name) const override;  // "sentences" is a count
 
  private:
   std::vector<std::string> label_names_;

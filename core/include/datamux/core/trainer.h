@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <torch/optim/adamw.h>
@@ -41,7 +42,11 @@ struct EvaluationRecord {
   std::int64_t step;
   double loss;
   MetricValues metrics;  // the task's, then "retrieval_loss" with an auxiliary head
+  std::vector<std::string> counts;  // the names in `metrics` that the task declares counts
 };
+
+// Whether `name` is one of `record`'s counts (shown as an integer, never charted).
+bool is_count(const EvaluationRecord& record, const std::string& name);
 
 struct TrainingObserver {
   std::function<void(const StepRecord&)> on_step;

@@ -39,7 +39,8 @@ struct Headline {
 };
 
 // The largest N > 1 whose metric is within the allowed drop of the N = 1 baseline. Each N is
-// judged on its own: a smaller N that misses does not stop a larger one from qualifying.
+// judged on its own: a smaller N that misses does not stop a larger one from qualifying. A
+// baseline of 0 or below sets no bar (every N would meet it): no N qualifies.
 Headline find_headline(const std::vector<ResultAtN>& results);
 
 struct CriticalRetrievalLoss {

@@ -22,6 +22,9 @@ using NamedValues = std::vector<std::pair<std::string, double>>;  // in file ord
 struct Evaluation {
   std::int64_t step = 0;
   NamedValues values;
+  // The names among `values` that the task declares counts ("counts" in the record); absent
+  // in records written before metrics declared their kind.
+  std::optional<std::vector<std::string>> counts;
   std::optional<double> value(const std::string& name) const;
 };
 
@@ -42,6 +45,14 @@ struct LossMean {
   double loss = 0;
   double task_loss = 0;
   std::optional<double> retrieval_loss;  // only with an auxiliary retrieval head
+};
+
+// One step line of metrics.jsonl: the losses of one optimizer step.
+struct StepLoss {
+  std::int64_t step = 0;
+  double loss = 0;
+  double task_loss = 0;
+  std::optional<double> retrieval_loss;
 };
 
 struct PluginUse {
@@ -71,9 +82,10 @@ struct RunRecord {
   std::string error;
 };
 
-// metrics.jsonl, the mean and eval lines (step lines are checked and counted).
+// metrics.jsonl: its step, mean and eval lines.
 struct MetricsLog {
   std::size_t step_lines = 0;
+  std::vector<StepLoss> steps;
   std::vector<LossMean> means;
   std::vector<Evaluation> evaluations;
 };
@@ -83,7 +95,17 @@ struct RunRecords {
   RunRecord run;
   MetricsLog metrics;
   rapidjson::Document config;  // config.json as written: the resolved config
+  // The run's metrics that are counts, by metric_counts below.
+  std::vector<std::string> counts;
+  bool is_count(const std::string& name) const;
 };
+
+// Which metrics of a run are counts, in order of first appearance. A metric that appears in
+// an evaluation with a "counts" list is a count when that list names it. One that appears
+// only in evaluations without the list (records written before metrics declared their kind)
+// is a count when every value recorded for it is a whole number and one is greater than 1:
+// scores are fractions or losses, counts of what was scored are whole numbers above 1.
+std::vector<std::string> metric_counts(const RunRecord& run, const MetricsLog& metrics);
 
 RunRecord read_run_json(const std::filesystem::path& file);
 MetricsLog read_metrics_log(const std::filesystem::path& file);

@@ -10,8 +10,11 @@ namespace datamux::reports {
 // HTML text and attribute escaping (& < > " ').
 std::string escape_html(const std::string& text);
 
-// Markdown table-cell escaping: | and markup characters are backslash-escaped, < > & become
-// entities (so record strings never turn into HTML), line breaks become spaces.
+// Markdown escaping for text that people also read as it is (report.md in a terminal, the
+// lines scripts/demo prints): | \ * ` [ ] are backslash-escaped; < only before what could
+// open an HTML tag or autolink (a letter, / ! ?), & only before what could spell an entity
+// (a letter, #), > only at the start (a block quote). So "N > 1" stays "N > 1", a record
+// string never becomes HTML, and no HTML entity appears. Line breaks become spaces.
 std::string escape_markdown(const std::string& text);
 
 // JSON text made safe inside <script type="application/json">: < > & become \u003c \u003e
@@ -27,6 +30,12 @@ std::string format_fixed(double value, int decimals);
 std::string format_optional(const std::optional<double>& value, int decimals);
 // "3.21x".
 std::string format_speedup(const std::optional<double>& ratio);
+
+// A metric value as tables show it: a count as an integer, a score with kMetricDecimals.
+std::string format_metric(double value, bool count);
+std::string format_optional_metric(const std::optional<double>& value, bool count);
+// A difference of two such values, always signed: "+0.0125", "-0.0030", "+12".
+std::string format_difference(double difference, bool count);
 
 // The current time in UTC as "2024-05-01T12:00:00Z" (the reports' one varying field).
 std::string utc_timestamp_now();

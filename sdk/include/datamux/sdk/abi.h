@@ -9,7 +9,7 @@
 namespace datamux {
 
 constexpr std::uint32_t kPluginAbi = 4;  // 2: ModelContext::label_names, 3: Batch::truncated_labels,
-                                         // 4: the FLOP-count hooks (flops.h)
+                                         // 4: the FLOP-count hooks (flops.h) and Metric::kind
 
 #define DATAMUX_STRINGIFY_(x) #x
 #define DATAMUX_STRINGIFY(x) DATAMUX_STRINGIFY_(x)

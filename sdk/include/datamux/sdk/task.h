@@ -23,12 +23,22 @@ struct TaskOutput {
 // Named metric values, in the order a report should show them.
 using MetricValues = std::vector<std::pair<std::string, double>>;
 
+// What a metric value is. A score (accuracy, f1, a loss) is what runs are compared on and
+// reports chart; a count (examples, sentences scored) says how much was scored: reports show
+// it as an integer and never chart it.
+enum class MetricKind { kScore, kCount };
+
 // Accumulates predictions over an evaluation set.
 class DATAMUX_API Metric {
  public:
   virtual ~Metric() = default;
   virtual void update(const torch::Tensor& logits, const Batch& batch) = 0;
   virtual MetricValues compute() const = 0;
+  // The kind of compute()'s value `name`: a score unless the metric declares it a count.
+  virtual MetricKind kind(const std::string& name) const {
+    (void)name;
+    return MetricKind::kScore;
+  }
 };
 
 class DATAMUX_API Task : public torch::nn::Module {
