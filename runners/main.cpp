@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "datamux/core/first_line.h"
 #include "datamux/core/interruption.h"
 
 namespace {
@@ -31,8 +32,6 @@ constexpr const char* kUsage =
     "  bench --backbone NAME            throughput at several N against the machine's matrix rate\n"
     "\n"
     "Run `datamux <command> --help` for a command's options.";
-
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 // libgomp's workers spin-wait between parallel regions by default; on a machine shared with
 // other processes that made runs up to 20x slower (docs/performance.md, "Threads"). libgomp
@@ -80,11 +79,11 @@ int main(int argc, char** argv) {
     std::cerr << "datamux: error: " << error.what() << std::endl;
     return 2;
   } catch (const c10::Error& error) {
-    std::cerr << "datamux: error: libtorch: " << first_line(error.what_without_backtrace())
+    std::cerr << "datamux: error: libtorch: " << datamux::first_line(error.what_without_backtrace())
               << std::endl;
     return 1;
   } catch (const std::exception& error) {
-    std::cerr << "datamux: error: " << first_line(error.what()) << std::endl;
+    std::cerr << "datamux: error: " << datamux::first_line(error.what()) << std::endl;
     return 1;
   }
 }

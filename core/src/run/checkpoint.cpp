@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "datamux/core/durable_file.h"
+#include "datamux/core/first_line.h"
 #include "datamux/sdk/error.h"
 
 namespace datamux {
@@ -123,8 +124,7 @@ void load_weights_from_archive(torch::nn::Module& model, torch::serialize::Input
 }
 
 std::string libtorch_message(const c10::Error& error) {
-  const std::string text = error.what_without_backtrace();
-  return text.substr(0, text.find('\n'));
+  return first_line(error.what_without_backtrace());
 }
 
 }  // namespace datamux

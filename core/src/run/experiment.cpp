@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include "datamux/core/checkpoint.h"
+#include "datamux/core/first_line.h"
 #include "datamux/core/interruption.h"
 #include "datamux/core/json_file.h"
 #include "datamux/core/precision.h"
@@ -97,8 +98,6 @@ std::optional<double> metric_value(const MetricValues& metrics, const std::strin
 
 // The run.json members a checkpoint carries, so a resumed run reports what it had reached.
 constexpr const char* kCarriedMembers[] = {"final_eval", "best_eval", "throughput"};
-
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 struct Resumed {
   LoadedCheckpoint loaded;
