@@ -354,10 +354,11 @@ TEST(RunFaults, FailedResumeRecordNeverContradictsItself) {
   EXPECT_EQ(list_checkpoints(run / "checkpoints").size(), 3u);
 }
 
-// Long enough (tiny RoBERTa, 32 groups a step) for a test to act while it trains.
+// A run the test always stops itself (signal or kill): far more steps than any machine trains
+// in the test's lifetime, so a fast CI machine cannot finish it before the test acts.
 const char* kSlowSections = R"(
     "data": {"train_examples": 600, "eval_examples": 32},
-    "train": {"steps": 40, "batch_size": 32, "checkpoint_every": 0, "log_every": 5,
+    "train": {"steps": 1000000, "batch_size": 32, "checkpoint_every": 0, "log_every": 5,
               "throughput_repeats": 0})";
 
 std::int64_t steps_logged(const std::filesystem::path& run) {
