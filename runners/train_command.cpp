@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli_parse.h"
+#include "datamux/core/distributed.h"
 #include "datamux/core/experiment.h"
 #include "datamux/core/run_directory.h"
 #include "datamux/core/run_lock.h"
@@ -60,16 +61,19 @@ int run_training_command(RunCommand command, const Arguments& args) {
   request.overrides = assignments(result);
   request.plugin_paths = repeated(result, "plugin-path");
   request.progress_bar = ::isatty(STDERR_FILENO) != 0;
+  // In data-parallel training rank 0 alone writes; the other ranks' reports would be its.
+  const bool writer = launch_environment().rank == 0;
   try {
     train_experiment(request, std::cerr);
   } catch (const RunLocked&) {
     throw;  // the directory is another process's: nothing of it is ours to write
   } catch (const std::exception&) {
+    if (!writer) throw;
     // A failed or interrupted run gets its report too: what it reached is worth reading.
     if (is_run_directory(request.out)) write_report_after_run(request.out, std::cerr, false);
     throw;
   }
-  write_report_after_run(request.out, std::cerr);
+  if (writer) write_report_after_run(request.out, std::cerr);
   return 0;
 }
 

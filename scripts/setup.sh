@@ -15,11 +15,14 @@ DATAMUX_JOBS=${DATAMUX_JOBS:-$(nproc)}
 # libopenblas0-pthread matters: Debian's libtorch on the reference BLAS is ~25x slower.
 DATAMUX_PACKAGES=(g++ cmake ninja-build libtorch-dev libboost-dev libboost-program-options-dev
   rapidjson-dev libcxxopts-dev libgtest-dev libsentencepiece-dev libopenblas0-pthread
+  libgloo-dev  # the Gloo headers libtorch's c10d includes (data-parallel training)
   clang libclang-rt-dev  # clang + its runtime: the readers' libFuzzer targets
   chromium)  # headless, for the report.html test
 # npm fetches the chart libraries report.html inlines (reports/package-lock.json); a Node.js
 # from elsewhere (e.g. NodeSource, which bundles npm) is used as it is.
 command -v npm >/dev/null || DATAMUX_PACKAGES+=(nodejs npm)
+# Optional: torchrun, for the test that launches two ranks with it (it skips without it).
+DATAMUX_OPTIONAL_PACKAGES=(python3-torch)
 
 datamux_install_packages() {
   local missing=()
@@ -27,6 +30,12 @@ datamux_install_packages() {
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
       missing+=("$package")
   done
+  if [ "$(id -u)" -eq 0 ]; then
+    for package in "${DATAMUX_OPTIONAL_PACKAGES[@]}"; do
+      dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+        missing+=("$package")
+    done
+  fi
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     echo "datamux: missing Debian packages: ${missing[*]}" >&2

@@ -54,17 +54,21 @@ Batch make_batch(const Dataset& data, const std::vector<std::int64_t>& indices,
 }
 
 TrainBatches::TrainBatches(const Dataset& data, std::int64_t groups, std::int64_t num_instances,
-                           std::int64_t max_length, std::uint64_t seed, torch::Device device)
+                           std::int64_t max_length, std::uint64_t seed, torch::Device device,
+                           DataShard shard)
     : data_(data),
       batch_rows_(groups * num_instances),
       num_instances_(num_instances),
       max_length_(max_length),
+      shard_(shard),
+      global_rows_(batch_rows_ * shard.world_size),
       device_(device),
       random_(seed) {
-  if (static_cast<std::int64_t>(data.examples.size()) < batch_rows_)
+  if (static_cast<std::int64_t>(data.examples.size()) < global_rows_)
     throw Error("the training set has " + std::to_string(data.examples.size()) +
-                " examples, fewer than one batch of " + std::to_string(batch_rows_) +
-                " (train.batch_size x model.num_instances)");
+                " examples, fewer than one batch of " + std::to_string(global_rows_) +
+                " (train.batch_size x model.num_instances" +
+                (shard.world_size > 1 ? " x " + std::to_string(shard.world_size) + " ranks" : "") + ")");
   reshuffle();
 }
 
@@ -76,14 +80,14 @@ void TrainBatches::reshuffle() {
 }
 
 Batch TrainBatches::next() {
-  if (position_ + batch_rows_ > order_.size()) {
+  if (position_ + global_rows_ > order_.size()) {
     skipped_ += static_cast<std::int64_t>(order_.size() - position_);
     ++epoch_;
     reshuffle();
   }
-  std::vector<std::int64_t> indices(order_.begin() + position_,
-                                    order_.begin() + position_ + batch_rows_);
-  position_ += batch_rows_;
+  const auto first = order_.begin() + position_ + shard_.rank * batch_rows_;
+  std::vector<std::int64_t> indices(first, first + batch_rows_);
+  position_ += global_rows_;
   return make_batch(data_, indices, num_instances_, max_length_, device_);
 }
 

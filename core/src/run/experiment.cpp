@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include "datamux/core/checkpoint.h"
+#include "datamux/core/distributed.h"
 #include "datamux/core/first_line.h"
 #include "datamux/core/interruption.h"
 #include "datamux/core/json_file.h"
@@ -14,12 +15,12 @@
 #include "datamux/core/predictions.h"
 #include "datamux/core/run_directory.h"
 #include "datamux/core/run_lock.h"
-#include "datamux/core/throughput.h"
+#include "datamux/core/sha256.h"
 #include "datamux/core/training_checkpoint.h"
 #include "metrics_log.h"
 #include "prepared_experiment.h"
-#include "progress_display.h"
 #include "resume_checks.h"
+#include "run_bookkeeping.h"
 #include "run_record.h"
 
 namespace datamux {
@@ -90,15 +91,6 @@ void check_finetune_source(const std::filesystem::path& from) {
                 "`datamux train --set train.init_from=...`");
 }
 
-std::optional<double> metric_value(const MetricValues& metrics, const std::string& name) {
-  for (const auto& [metric, value] : metrics)
-    if (metric == name) return value;
-  return std::nullopt;
-}
-
-// The run.json members a checkpoint carries, so a resumed run reports what it had reached.
-constexpr const char* kCarriedMembers[] = {"final_eval", "best_eval", "throughput"};
-
 struct Resumed {
   LoadedCheckpoint loaded;
   CheckpointFile file;
@@ -111,7 +103,7 @@ struct Resumed {
 // the newest one's error is thrown and nothing is set aside.
 std::optional<Resumed> load_newest_usable(const std::vector<CheckpointFile>& checkpoints,
                                           MuxModel& model, torch::optim::Optimizer& optimizer,
-                                          torch::Device device, RunRecord& record,
+                                          torch::Device device, RunRecord* record,
                                           std::ostream& progress) {
   if (checkpoints.empty()) return std::nullopt;
   std::vector<std::pair<CheckpointFile, std::string>> damaged;
@@ -123,7 +115,8 @@ std::optional<Resumed> load_newest_usable(const std::vector<CheckpointFile>& che
       damaged.emplace_back(*it, first_line(error.what()));
       continue;
     }
-    auto& a = record.allocator();
+    if (record == nullptr) return Resumed{std::move(*loaded), *it};  // rank 0 says it and renames
+    auto& a = record->allocator();
     for (const auto& [file, error] : damaged) {
       const std::filesystem::path kept = file.path.string() + ".damaged";
       std::error_code ignored;
@@ -136,7 +129,7 @@ std::optional<Resumed> load_newest_usable(const std::vector<CheckpointFile>& che
       item.AddMember("error", json_string(error, a), a);
       item.AddMember("kept_as", json_string(kept.string(), a), a);
       item.AddMember("resumed_from", json_string(it->path.string(), a), a);
-      record.append("resume_fallbacks", std::move(item));
+      record->append("resume_fallbacks", std::move(item));
     }
     return Resumed{std::move(*loaded), *it};
   }
@@ -191,14 +184,93 @@ const char* command_name(RunCommand command) {
   return "train";
 }
 
+namespace {
+
+// Where this process is in a data-parallel run: every rank trains, rank 0 alone writes.
+struct Ranks {
+  LaunchEnvironment launch = launch_environment();
+  std::unique_ptr<DataParallel> parallel;  // when launched as one of several ranks
+
+  bool writer() const { return launch.rank == 0; }
+  DataShard shard() const { return {launch.rank, launch.world_size}; }
+};
+
+// The records of a run that is starting: run.json's description of it.
+void describe_run(RunRecord& record, const PreparedExperiment& experiment,
+                  const TrainSettings& settings, const std::vector<DataFile>& data_files,
+                  const Ranks& ranks) {
+  auto& a = record.allocator();
+  const ResolvedConfig& config = experiment.config;
+  record.set_text("status", "running");
+  record.set_text("init_from", config.train.options.get_string("init_from"));
+  record.set("plugins", plugins_json(*experiment.plugins, a));
+  record.set("environment", environment_json(experiment.device, a));
+  record.set_text("primary_metric", experiment.model->task().primary_metric());
+  record.set("steps", rapidjson::Value(settings.steps));
+  record.set("data_files", data_files_json(data_files, a));
+  const std::int64_t groups = config.train.options.get_int("batch_size");
+  rapidjson::Value parallel(rapidjson::kObjectType);
+  parallel.AddMember("world_size", ranks.launch.world_size, a);
+  parallel.AddMember("backend", json_string(ranks.parallel ? ranks.parallel->backend() : "none", a), a);
+  parallel.AddMember("launcher", json_string(ranks.launch.launcher.empty() ? "single" : ranks.launch.launcher, a), a);
+  parallel.AddMember("batch_size_per_rank", groups, a);
+  parallel.AddMember("global_batch_size", groups * ranks.launch.world_size, a);
+  record.set("data_parallel", std::move(parallel));
+}
+
+void record_data_changes(RunRecord& record, const std::vector<DataChange>& changes,
+                         std::int64_t steps_done) {
+  auto& a = record.allocator();
+  for (const auto& change : changes) {
+    rapidjson::Value item(rapidjson::kObjectType);
+    const DataFile& file = change.now.key.empty() ? change.before : change.now;
+    item.AddMember("key", json_string(file.key, a), a);
+    item.AddMember("path", json_string(file.path, a), a);
+    item.AddMember("old_sha256", json_string(change.before.sha256, a), a);
+    item.AddMember("new_sha256", json_string(change.now.sha256, a), a);
+    item.AddMember("resumed_at_step", steps_done, a);
+    record.append("data_changes", std::move(item));
+  }
+}
+
+// Every rank ends with the same weights, bit for bit: each one's digest goes into run.json,
+// and a difference is an error rather than a silently diverged model.
+void check_replicas(DataParallel& parallel, MuxModel& model, RunRecord* record) {
+  std::string bytes;
+  for (const auto& tensor : model.parameters()) {
+    const torch::Tensor cpu = tensor.detach().to(torch::kCPU).contiguous();
+    bytes.append(static_cast<const char*>(cpu.data_ptr()), cpu.numel() * cpu.element_size());
+  }
+  const std::string digest = sha256_hex(bytes);
+  const std::vector<std::string> digests = parallel.gather_digests(digest);
+  for (std::size_t r = 0; r < digests.size(); ++r)
+    if (digests[r] != digests[0])
+      throw Error("data-parallel training: rank " + std::to_string(r) +
+                  "'s final weights differ from rank 0's (sha256 " + digests[r] + " vs " +
+                  digests[0] + ")");
+  if (record == nullptr) return;
+  auto& a = record->allocator();
+  rapidjson::Value list(rapidjson::kArrayType);
+  for (const auto& d : digests) list.PushBack(json_string(d, a), a);
+  record->document()["data_parallel"].AddMember("weights_sha256_by_rank", list, a);
+}
+
+}  // namespace
+
 TrainOutcome train_experiment(const TrainRequest& request, std::ostream& progress) {
+  Ranks ranks;
+  // Ranks other than 0 only read the run directory; what they would print, rank 0 prints.
+  std::ostream quiet(nullptr);
+  std::ostream& shown = ranks.writer() ? progress : quiet;
+  if (ranks.launch.distributed()) DataParallel::use_local_gpu(ranks.launch);
   // An existing directory is locked before anything in it is read, so that a second process
-  // is refused at once; a new one is locked as soon as it is created (below).
+  // is refused at once; a new one is locked as soon as it is created (below). The ranks of
+  // one run share it: rank 0 holds the lock for them.
   std::optional<RunLock> lock;
-  if (std::filesystem::is_directory(request.out)) lock.emplace(request.out);
+  if (ranks.writer() && std::filesystem::is_directory(request.out)) lock.emplace(request.out);
   RunPlan plan = plan_run(request);
   if (plan.complete) {
-    progress << request.out.string() << ": already complete" << std::endl;
+    shown << request.out.string() << ": already complete" << std::endl;
     return TrainOutcome::kAlreadyComplete;
   }
   if (!plan.resuming && request.command == RunCommand::kFinetune && !request.from.empty())
@@ -207,15 +279,15 @@ TrainOutcome train_experiment(const TrainRequest& request, std::ostream& progres
   const ResolvedConfig& config = experiment.config;
   if (!plan.resuming) check_command_fits(request.command, config, plan.raw.source());
   for (const auto& library : experiment.plugins->broken())
-    progress << "warning: " << library.warning() << std::endl;
+    shown << "warning: " << library.warning() << std::endl;
   for (const auto& warning : experiment.data.report.warnings)
-    progress << "warning: " << warning << std::endl;
+    shown << "warning: " << warning << std::endl;
   if (plan.resuming && !request.config.empty())
     check_same_config(request.config, request.out / "config.json", request.overrides,
                       *experiment.plugins);
   const std::vector<DataFile> data_files = fingerprint_data_files(config);
   const std::vector<DataChange> data_changes =
-      plan.resuming ? check_data_files(request.out, data_files, request.allow_changed_data, progress)
+      plan.resuming ? check_data_files(request.out, data_files, request.allow_changed_data, shown)
                     : std::vector<DataChange>{};
   const torch::Device device = experiment.device;
   MuxModel& model = *experiment.model;
@@ -224,170 +296,140 @@ TrainOutcome train_experiment(const TrainRequest& request, std::ostream& progres
   const std::int64_t n = config.model.options.get_int("num_instances");
   const std::int64_t groups = train.get_int("batch_size");
   const std::int64_t max_length = config.model.options.get_int("max_seq_length");
-  const std::int64_t checkpoint_every = train.get_int("checkpoint_every");
-  const std::int64_t keep_checkpoints = train.get_int("keep_checkpoints");
-  const std::int64_t throughput_repeats = train.get_int("throughput_repeats");
   const TrainSettings settings = TrainSettings::from_options(train);
-  TrainBatches batches(experiment.data.train, groups, n, max_length, seed, device);
-  const auto evaluation = evaluation_batches(experiment.data.eval, groups, n, max_length, device);
+  TrainBatches batches(experiment.data.train, groups, n, max_length, seed, device, ranks.shard());
+  // Evaluation runs on rank 0 alone (docs/distributed.md): the others wait for it.
+  const auto evaluation = ranks.writer()
+                              ? evaluation_batches(experiment.data.eval, groups, n, max_length, device)
+                              : std::vector<Batch>{};
   const auto eval_instances = static_cast<std::int64_t>(experiment.data.eval.examples.size());
+  // Every rank has planned from the directory as it was: only now may rank 0 change it.
+  if (ranks.launch.distributed()) ranks.parallel = std::make_unique<DataParallel>(ranks.launch, device);
 
   // Everything above can fail without leaving anything behind; from here on the run exists.
-  if (!lock) {
+  if (ranks.writer() && !lock) {
     std::error_code error;
     std::filesystem::create_directories(request.out, error);
     if (error) throw Error(request.out.string() + ": cannot create output directory: " + error.message());
     lock.emplace(request.out);
   }
-  const RunDirectory out =
-      plan.resuming ? RunDirectory::reopen(request.out) : RunDirectory::create(request.out);
-  if (out.reused())
-    progress << "note: " << out.path().string()
-             << ": reusing a run directory that an earlier start left half-made (nothing was "
-                "trained in it)" << std::endl;
-  RunRecord record(out, command_name(request.command));
-  if (plan.resuming) record.adopt(out.file("run.json"));
-  else record.set_text("config_source", std::filesystem::absolute(request.config).string());
-  auto& a = record.allocator();
-  record.set_text("status", "running");
-  record.set_text("init_from", train.get_string("init_from"));
-  record.set("plugins", plugins_json(*experiment.plugins, a));
-  record.set("environment", environment_json(device, a));
-  record.set_text("primary_metric", model.task().primary_metric());
-  record.set("steps", rapidjson::Value(settings.steps));
-  record.set("data_files", data_files_json(data_files, a));
+  std::optional<RunDirectory> out;
+  std::optional<RunRecord> record;
+  if (ranks.writer()) {
+    out.emplace(plan.resuming ? RunDirectory::reopen(request.out) : RunDirectory::create(request.out));
+    if (out->reused())
+      progress << "note: " << out->path().string()
+               << ": reusing a run directory that an earlier start left half-made (nothing was "
+                  "trained in it)" << std::endl;
+    record.emplace(*out, command_name(request.command));
+    if (plan.resuming) record->adopt(out->file("run.json"));
+    else record->set_text("config_source", std::filesystem::absolute(request.config).string());
+    describe_run(*record, experiment, settings, data_files, ranks);
+  }
   // Until a checkpoint is loaded, the state on disk is the newest checkpoint's, or none.
   std::int64_t last_step = plan.checkpoints.empty() ? 0 : plan.checkpoints.back().step;
-  record.set_steps_done(last_step);
+  if (record) record->set_steps_done(last_step);
 
   try {
     // run.json first: a start cut short (a full disk) then leaves a record that says so, and
     // a directory that a rerun can reuse (left_half_made).
-    record.write();
-    if (!plan.resuming) {
-      out.write_json("config.json", config.to_json());
-      write_data_record(out, experiment.data);
+    if (record) {
+      record->write();
+      if (!plan.resuming) {
+        out->write_json("config.json", config.to_json());
+        write_data_record(*out, experiment.data);
+      }
     }
     Trainer trainer(model, settings);
     std::int64_t steps_done = 0;
     double seconds_done = 0;
-    rapidjson::Document carried(rapidjson::kObjectType);
+    std::string run_state;
     last_step = 0;  // nothing usable, should every checkpoint fail to load
     const std::optional<Resumed> resumed = load_newest_usable(
-        plan.checkpoints, model, trainer.optimizer(), device, record, progress);
+        plan.checkpoints, model, trainer.optimizer(), device, record ? &*record : nullptr, shown);
     if (resumed) {
       batches.restore(resumed->loaded.data);
       steps_done = resumed->loaded.progress.step;
       seconds_done = resumed->loaded.progress.seconds;
-      carried = parse_json(resumed->loaded.progress.run_state, resumed->file.path.string());
-      for (const char* key : kCarriedMembers) {
-        if (carried.HasMember(key)) record.set(key, rapidjson::Value(carried[key], a));
-        else record.document().RemoveMember(key);
-      }
+      run_state = resumed->loaded.progress.run_state;
+      if (record) adopt_carried_members(*record, run_state, resumed->file.path.string());
+    }
+    if (ranks.parallel) {
+      // Every rank continues from the same checkpoint, and with rank 0's weights.
+      const std::int64_t lowest = ranks.parallel->minimum(steps_done);
+      const std::int64_t highest = ranks.parallel->maximum(steps_done);
+      if (lowest != highest)
+        throw Error("rank " + std::to_string(ranks.launch.rank) + ": the ranks resumed from different "
+                    "checkpoints (steps " + std::to_string(lowest) + " and " + std::to_string(highest) +
+                    "); is " + request.out.string() + " on a file system every node sees?");
+      std::vector<torch::Tensor> state = model.parameters();
+      for (const auto& buffer : model.buffers()) state.push_back(buffer);
+      ranks.parallel->broadcast(state);
+      trainer.set_data_parallel(ranks.parallel.get(), seed);
     }
     last_step = steps_done;
-    record.set_steps_done(steps_done);
-    for (const auto& change : data_changes) {
-      rapidjson::Value item(rapidjson::kObjectType);
-      const DataFile& file = change.now.key.empty() ? change.before : change.now;
-      item.AddMember("key", json_string(file.key, a), a);
-      item.AddMember("path", json_string(file.path, a), a);
-      item.AddMember("old_sha256", json_string(change.before.sha256, a), a);
-      item.AddMember("new_sha256", json_string(change.now.sha256, a), a);
-      item.AddMember("resumed_at_step", steps_done, a);
-      record.append("data_changes", std::move(item));
+    if (record) {
+      record->set_steps_done(steps_done);
+      record_data_changes(*record, data_changes, steps_done);
+      if (resumed || !data_changes.empty()) record->write();
     }
-    if (resumed || !data_changes.empty()) record.write();
-    MetricsLog log(out.file("metrics.jsonl"), steps_done);
-    if (carried.HasMember("window")) log.restore_window(carried["window"]);
-    ProgressDisplay display(progress, request.progress_bar, settings.steps,
-                            train.get_int("log_every"), steps_done);
-    if (resumed)
-      display.message("resuming " + out.path().string() + " from step " +
-                      std::to_string(steps_done) + " (" + resumed->file.path.string() + ")");
+    std::optional<RunBookkeeping> books;
+    if (ranks.writer()) {
+      BookkeepingSettings kept;
+      kept.steps = settings.steps;
+      kept.checkpoint_every = train.get_int("checkpoint_every");
+      kept.keep_checkpoints = train.get_int("keep_checkpoints");
+      kept.throughput_repeats = train.get_int("throughput_repeats");
+      kept.log_every = train.get_int("log_every");
+      kept.progress_bar = request.progress_bar;
+      books.emplace(*out, *record, model, trainer.optimizer(), batches, evaluation, eval_instances,
+                    device, kept, steps_done, seconds_done, run_state, progress);
+      if (resumed)
+        books->display().message("resuming " + out->path().string() + " from step " +
+                                 std::to_string(steps_done) + " (" + resumed->file.path.string() + ")");
+    }
 
-    const std::string primary = model.task().primary_metric();
-    double best = -std::numeric_limits<double>::infinity();
-    if (record.document().HasMember("best_eval") && record.document()["best_eval"].HasMember(primary.c_str()))
-      best = record.document()["best_eval"][primary.c_str()].GetDouble();
-    double elapsed = seconds_done;
-
-    auto save_checkpoint = [&](std::int64_t step) {
-      rapidjson::Document state(rapidjson::kObjectType);
-      auto& sa = state.GetAllocator();
-      state.AddMember("window", log.window_state(sa), sa);
-      for (const char* key : kCarriedMembers)
-        if (record.document().HasMember(key))
-          state.AddMember(rapidjson::StringRef(key), rapidjson::Value(record.document()[key], sa), sa);
-      log.sync();  // the log a resume keeps up to this step is on disk before the checkpoint
-      save_training_checkpoint(checkpoint_path(out.checkpoints(), step), model, trainer.optimizer(),
-                               batches.state(), {step, elapsed, to_json_text(state, false)});
-      prune_checkpoints(out.checkpoints(), keep_checkpoints);
-    };
-
+    // A signal on any rank stops every rank after the same step, with a checkpoint there.
+    const std::int64_t checkpoint_every = train.get_int("checkpoint_every");
+    int signal = 0;
     TrainingObserver observer;
-    last_step = steps_done;
     observer.on_step = [&](const StepRecord& step) {
-      elapsed = step.elapsed_seconds;
       last_step = step.step;
-      log.append_step(step);
-      display.step(step);
+      if (books) books->on_step(step);
     };
-    observer.on_evaluation = [&](const EvaluationRecord& result) {
-      display.evaluation(result);
-      const Throughput throughput =
-          measure_throughput(model, evaluation, eval_instances, throughput_repeats, device);
-      log.append_evaluation(result, throughput);
-      record.set_evaluation("final_eval", result);
-      if (throughput.repeats > 0) record.set_throughput(throughput);
-      const auto value = metric_value(result.metrics, primary);
-      if (value && *value > best) {
-        best = *value;
-        save_weights(model, out.file("best.pt"));
-        record.set_evaluation("best_eval", result);
-      }
-      record.set("steps_done", rapidjson::Value(result.step));
-      record.write();
-    };
+    if (books) observer.on_evaluation = [&](const EvaluationRecord& result) { books->on_evaluation(result); };
     observer.after_step = [&](std::int64_t step) {
+      signal = InterruptionGuard::received();
+      if (ranks.parallel) signal = static_cast<int>(ranks.parallel->maximum(signal));
       const bool due = checkpoint_every > 0 && step % checkpoint_every == 0;
-      if (due || InterruptionGuard::received() != 0) save_checkpoint(step);
+      if (books && (due || signal != 0)) books->save_checkpoint(step);
     };
-    observer.stop_requested = [] { return InterruptionGuard::received() != 0; };
+    observer.stop_requested = [&] { return signal != 0; };
 
     std::int64_t reached = 0;
-    int signal = 0;
     {
       InterruptionGuard guard;
       AutocastScope autocast(config.run.options.get_string("precision"), device);
       reached = trainer.run(batches, evaluation, observer, steps_done, seconds_done);
-      signal = InterruptionGuard::received();
     }
-    display.finish();
-    record.set("steps_done", rapidjson::Value(reached));
-    record.set("dropped_examples", rapidjson::Value(batches.skipped_examples()));
-    record.set("wall_s", rapidjson::Value(elapsed));
-    if (reached < settings.steps) {
-      const std::string message =
-          out.path().string() + ": interrupted by " + InterruptionGuard::signal_name(signal) +
-          " at step " + std::to_string(reached) + "/" + std::to_string(settings.steps) +
-          "; checkpoint written, continue with `datamux " + command_name(request.command) +
-          " --resume --out " + out.path().string() + "`";
-      record.set_text("status", "interrupted");
-      record.set_text("error", message);
-      record.write();
-      throw Interrupted(message, signal);
+    if (ranks.parallel) check_replicas(*ranks.parallel, model, record ? &*record : nullptr);
+    if (books) {
+      books->finish(reached, signal, command_name(request.command), batches.skipped_examples());
+      progress << "run complete: " << out->path().string() << std::endl;
+    } else if (reached < settings.steps) {
+      throw Interrupted("rank " + std::to_string(ranks.launch.rank) + ": stopped at step " +
+                            std::to_string(reached) + " with the others (" +
+                            InterruptionGuard::signal_name(signal) + "); rank 0 wrote the checkpoint",
+                        signal);
     }
-    log.finish_window(settings.steps);
-    save_weights(model, out.file("model.pt"));
-    record.set_text("status", "complete");
-    record.document().RemoveMember("error");
-    record.write();
-    progress << "run complete: " << out.path().string() << std::endl;
+    // Rank 0 hosts the store: it leaves only when every rank is done with it.
+    if (ranks.parallel) ranks.parallel->barrier();
   } catch (const Interrupted&) {
     throw;
   } catch (const std::exception& error) {
-    const std::string message = mark_failed(record, last_step, error.what());
+    if (ranks.parallel) ranks.parallel->note_failure(error.what());
+    if (!record) throw;
+    const std::string message = mark_failed(*record, last_step, error.what());
     if (message != error.what()) throw Error(message);
     throw;
   }

@@ -1,8 +1,12 @@
 #include "datamux/core/sweep.h"
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <optional>
 #include <ostream>
+#include <set>
+#include <thread>
 
 #include "datamux/core/experiment.h"
 #include "datamux/core/interruption.h"
@@ -32,10 +36,17 @@ class SweepRecord {
   const std::string& status(const std::string& id) { return statuses_[id]; }
   void set_status(const SweepRun& run, const std::string& status) {
     statuses_[run.id] = status;
+    noted_.insert(run.id);
     note_primary_metric(run);
   }
 
-  void write(const std::string& sweep_status) const {
+  // Under the sweep's lock, since the shards of an array share sweep.json: a run's status is
+  // its run.json's, else what this process noted (a skip), else what sweep.json said. With
+  // `sweep_status` empty, the sweep's own status follows from its runs'.
+  void write(std::string sweep_status) {
+    SweepDirectoryLock lock(out_);
+    merge_statuses();
+    if (sweep_status.empty()) sweep_status = overall_status();
     rapidjson::Document doc(rapidjson::kObjectType);
     auto& a = doc.GetAllocator();
     doc.AddMember("schema_version", 1, a);
@@ -75,6 +86,37 @@ class SweepRecord {
   }
 
  private:
+  void merge_statuses() {
+    std::map<std::string, std::string> written;
+    const auto file = out_ / "sweep.json";
+    if (std::filesystem::exists(file)) {
+      try {
+        const auto before = read_json_file(file);
+        if (before.IsObject() && before.HasMember("runs") && before["runs"].IsArray())
+          for (const auto& item : before["runs"].GetArray())
+            if (item.HasMember("id") && item.HasMember("status") && item["status"].IsString())
+              written[item["id"].GetString()] = item["status"].GetString();
+      } catch (const std::exception&) {
+        // A damaged sweep.json is rewritten from the runs' records.
+      }
+    }
+    for (const auto& run : runs_) {
+      const std::string on_disk = run_status(out_ / run.id);
+      if (!on_disk.empty()) statuses_[run.id] = on_disk;
+      else if (!noted_.count(run.id) && written.count(run.id)) statuses_[run.id] = written[run.id];
+      note_primary_metric(run);
+    }
+  }
+
+  std::string overall_status() const {
+    bool all_complete = true, open = false;
+    for (const auto& [id, status] : statuses_) {
+      all_complete = all_complete && status == "complete";
+      open = open || status == "pending" || status == "running";
+    }
+    return all_complete ? "complete" : open ? "running" : "failed";
+  }
+
   // A task's primary metric is the task plugin's to say; its runs record it.
   void note_primary_metric(const SweepRun& run) {
     const auto file = out_ / run.id / "run.json";
@@ -88,6 +130,7 @@ class SweepRecord {
   const std::vector<SweepRun>& runs_;
   std::filesystem::path out_;
   std::map<std::string, std::string> statuses_;
+  std::set<std::string> noted_;  // the runs this process set a status for
   std::map<std::string, std::string> primary_metrics_;
 };
 
@@ -100,85 +143,147 @@ std::string config_file_name(const std::string& id) {
 
 }  // namespace
 
+namespace {
+
+constexpr auto kBusyPoll = std::chrono::seconds(2);
+
+// One sweep process: trains the runs it is given, each under the run's lock.
+class SweepWorker {
+ public:
+  SweepWorker(const SweepRequest& request, const SweepConfig& config, SweepRecord& record,
+              std::ostream& progress)
+      : request_(request), config_(config), record_(record), progress_(progress) {
+    overrides_ = config.overrides;
+    overrides_.insert(overrides_.end(), request.overrides.begin(), request.overrides.end());
+  }
+
+  // Trains `run` unless it is complete. Sharded, a run that another process holds is waited
+  // for (then it is complete, or this process continues it); unsharded it is left to it.
+  // Returns the run's status afterwards ("busy" when it was left to another process).
+  std::string train(const SweepRun& run, const std::string& heading) {
+    const auto dir = request_.out / run.id;
+    bool said_waiting = false;
+    for (;;) {
+      if (run_status(dir) == "complete") return "complete";
+      // The run's lock for all of its work here (its config, training, report), the same
+      // lock `datamux train` takes.
+      std::filesystem::create_directories(dir);
+      std::optional<RunLock> lock;
+      try {
+        lock.emplace(dir);
+      } catch (const RunLocked& busy) {
+        if (!request_.shard) {
+          progress_ << heading << ": skipped (" << busy.what() << ")" << std::endl;
+          return "busy";
+        }
+        if (!said_waiting)
+          progress_ << heading << ": waiting for pid " << busy.holder() << ", which trains it" << std::endl;
+        said_waiting = true;
+        std::this_thread::sleep_for(kBusyPoll);
+        continue;
+      }
+      if (run_status(dir) == "complete") return "complete";  // finished while this one waited
+      progress_ << heading << std::endl;
+      return train_locked(run, dir);
+    }
+  }
+
+ private:
+  std::string train_locked(const SweepRun& run, const std::filesystem::path& dir) {
+    const auto config_file = request_.out / "configs" / config_file_name(run.id);
+    write_file_atomically(config_file, sweep_run_config(config_, run));
+    TrainRequest train;
+    train.command = run.role == "warmup" ? RunCommand::kPretrain : RunCommand::kFinetune;
+    train.out = dir;
+    train.plugin_paths = request_.plugin_paths;
+    train.resume = true;
+    train.progress_bar = request_.progress_bar;
+    if (!run.from.empty()) train.from = request_.out / run.from;
+    // A run already started keeps its config.json; only run.* values may change on resuming.
+    const bool started = is_run_directory(dir);
+    if (!started) train.config = config_file;  // a started run continues with its config.json
+    for (const auto& assignment : overrides_)
+      if (!started || assignment.rfind("run.", 0) == 0) train.overrides.push_back(assignment);
+
+    auto after_run = [&] {
+      if (request_.after_run && is_run_directory(dir)) request_.after_run(dir);
+    };
+    std::string status = "complete";
+    try {
+      train_experiment(train, progress_);
+    } catch (const Interrupted&) {
+      record_.set_status(run, "interrupted");
+      record_.write("interrupted");
+      after_run();
+      throw;
+    } catch (const std::exception& error) {
+      status = "failed";
+      progress_ << run.id << ": failed: " << error.what() << std::endl;
+    }
+    record_.set_status(run, status);
+    after_run();
+    return status;
+  }
+
+  const SweepRequest& request_;
+  const SweepConfig& config_;
+  SweepRecord& record_;
+  std::ostream& progress_;
+  std::vector<std::string> overrides_;
+};
+
+}  // namespace
+
 SweepSummary run_sweep(const SweepRequest& request, std::ostream& progress) {
   const SweepConfig config = SweepConfig::from_file(request.config);
   const std::vector<SweepRun> runs = plan_sweep(config);
+  const std::vector<SweepRun> mine = request.shard ? shard_runs(runs, *request.shard) : runs;
   if (std::filesystem::exists(request.out) && !std::filesystem::is_directory(request.out))
     throw Error(request.out.string() + ": output path exists and is not a directory");
   std::filesystem::create_directories(request.out / "configs");
-  std::vector<std::string> overrides = config.overrides;
-  overrides.insert(overrides.end(), request.overrides.begin(), request.overrides.end());
 
   SweepRecord record(config, runs, request.out);
-  record.write("running");
+  // Sharded, the sweep's status is its runs' together: the other shards' included.
+  const std::string running = request.shard ? "" : "running";
+  record.write(running);
+  SweepWorker worker(request, config, record, progress);
   SweepSummary summary;
+  const std::string of = request.shard ? " of shard " + request.shard->text() : "";
   int index = 0;
-  for (const SweepRun& run : runs) {
+  for (const SweepRun& run : mine) {
     ++index;
-    const auto dir = request.out / run.id;
-    const std::string heading = "== [" + std::to_string(index) + "/" + std::to_string(runs.size()) +
-                                "] " + run.id;
-    if (record.status(run.id) == "complete") {
+    const std::string heading = "== [" + std::to_string(index) + "/" + std::to_string(mine.size()) +
+                                of + "] " + run.id;
+    if (run_status(request.out / run.id) == "complete") {
       ++summary.complete;
       progress << heading << ": complete" << std::endl;
       continue;
     }
-    if (run.role == "finetune" && record.status(run.from) != "complete") {
-      ++summary.skipped;
-      record.set_status(run, "skipped");
-      record.write("running");
-      progress << heading << ": skipped (its warm-up " << run.from << " did not complete)" << std::endl;
-      continue;
+    if (run.role == "finetune" && run_status(request.out / run.from) != "complete") {
+      // Sharded, the warm-up may be another shard's: wait for it, or train it here when no
+      // process holds it yet (the run lock makes sure it is trained once).
+      if (request.shard) {
+        const auto warmup = std::find_if(runs.begin(), runs.end(),
+                                         [&](const SweepRun& r) { return r.id == run.from; });
+        progress << heading << ": needs " << run.from << " first" << std::endl;
+        worker.train(*warmup, "== " + run.from + " (for " + run.id + ")");
+        record.write(running);
+      }
+      if (run_status(request.out / run.from) != "complete") {
+        ++summary.skipped;
+        record.set_status(run, "skipped");
+        record.write(running);
+        progress << heading << ": skipped (its warm-up " << run.from << " did not complete)" << std::endl;
+        continue;
+      }
     }
-    // The run's lock for all of its work here (its config, training, report), the same lock
-    // `datamux train` takes: a process already working on this run is left to it.
-    std::filesystem::create_directories(dir);
-    std::optional<RunLock> lock;
-    try {
-      lock.emplace(dir);
-    } catch (const RunLocked& busy) {
-      ++summary.skipped;
-      progress << heading << ": skipped (" << busy.what() << ")" << std::endl;
-      continue;
-    }
-    progress << heading << std::endl;
-    const auto config_file = request.out / "configs" / config_file_name(run.id);
-    write_file_atomically(config_file, sweep_run_config(config, run));
-
-    TrainRequest train;
-    train.command = run.role == "warmup" ? RunCommand::kPretrain : RunCommand::kFinetune;
-    train.out = dir;
-    train.plugin_paths = request.plugin_paths;
-    train.resume = true;
-    train.progress_bar = request.progress_bar;
-    if (!run.from.empty()) train.from = request.out / run.from;
-    // A run already started keeps its config.json; only run.* values may change on resuming.
-    const bool started = is_run_directory(dir);
-    if (!started) train.config = config_file;  // a started run continues with its config.json
-    for (const auto& assignment : overrides)
-      if (!started || assignment.rfind("run.", 0) == 0) train.overrides.push_back(assignment);
-
-    auto after_run = [&] {
-      if (request.after_run && is_run_directory(dir)) request.after_run(dir);
-    };
-    try {
-      train_experiment(train, progress);
-      ++summary.complete;
-      record.set_status(run, "complete");
-    } catch (const Interrupted&) {
-      record.set_status(run, "interrupted");
-      record.write("interrupted");
-      after_run();
-      throw;
-    } catch (const std::exception& error) {
-      ++summary.failed;
-      record.set_status(run, "failed");
-      progress << run.id << ": failed: " << error.what() << std::endl;
-    }
-    after_run();
-    record.write("running");
+    const std::string status = worker.train(run, heading);
+    if (status == "complete") ++summary.complete;
+    else if (status == "busy") ++summary.skipped;
+    else ++summary.failed;
+    record.write(running);
   }
-  record.write(summary.failed + summary.skipped > 0 ? "failed" : "complete");
+  record.write(request.shard ? "" : summary.failed + summary.skipped > 0 ? "failed" : "complete");
   return summary;
 }
 

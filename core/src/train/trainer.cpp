@@ -9,6 +9,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include "datamux/core/distributed.h"
 #include "datamux/core/inference_scope.h"
 #include "datamux/sdk/error.h"
 
@@ -96,6 +97,11 @@ Trainer::Trainer(MuxModel& model, TrainSettings settings) : model_(model), setti
                       .weight_decay(settings_.weight_decay));
 }
 
+void Trainer::set_data_parallel(DataParallel* parallel, std::uint64_t seed) {
+  parallel_ = parallel;
+  seed_ = seed;
+}
+
 std::int64_t Trainer::run(TrainBatches& batches, const std::vector<Batch>& evaluation,
                           const TrainingObserver& observer, std::int64_t steps_done,
                           double seconds_done) {
@@ -108,14 +114,29 @@ std::int64_t Trainer::run(TrainBatches& batches, const std::vector<Batch>& evalu
     for (auto& group : optimizer_->param_groups())
       static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learning_rate);
 
+    if (parallel_ != nullptr) {
+      parallel_->note_step(step + 1);
+      DataParallel::seed_step(seed_, parallel_->rank(), step);
+    }
     const Batch batch = batches.next();
     optimizer_->zero_grad();
     const ForwardResult result = model_.forward(batch);
-    const double loss = result.loss.item<double>();
+    double loss = result.loss.item<double>();
+    MetricValues losses = {{"task_loss", result.task.loss.item<double>()}};
+    if (result.retrieval.loss.defined())
+      losses.emplace_back("retrieval_loss", result.retrieval.loss.item<double>());
+    if (parallel_ != nullptr) {  // the global batch's loss, on every rank (a NaN stops them all)
+      std::vector<double> values = {loss};
+      for (const auto& part : losses) values.push_back(part.second);
+      values = parallel_->average(values);
+      loss = values[0];
+      for (std::size_t i = 0; i < losses.size(); ++i) losses[i].second = values[i + 1];
+    }
     if (!std::isfinite(loss))
       throw Error("training stopped at step " + std::to_string(step + 1) + ": the loss is " +
                   (std::isnan(loss) ? "NaN" : "infinite") + " (try a lower train.learning_rate)");
     result.loss.backward();
+    if (parallel_ != nullptr) parallel_->average_gradients(trainable_);
     // Measured even when clipping is off, for the log.
     const double grad_norm = torch::nn::utils::clip_grad_norm_(
         trainable_, settings_.max_grad_norm > 0 ? settings_.max_grad_norm : no_clipping);
@@ -124,12 +145,8 @@ std::int64_t Trainer::run(TrainBatches& batches, const std::vector<Batch>& evalu
     const double elapsed =
         seconds_done +
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (observer.on_step) {
-      MetricValues losses = {{"task_loss", result.task.loss.item<double>()}};
-      if (result.retrieval.loss.defined())
-        losses.emplace_back("retrieval_loss", result.retrieval.loss.item<double>());
+    if (observer.on_step)
       observer.on_step({step + 1, loss, std::move(losses), learning_rate, grad_norm, elapsed});
-    }
     const bool last = step + 1 == settings_.steps;
     const bool due = settings_.eval_every > 0 && (step + 1) % settings_.eval_every == 0;
     if (!evaluation.empty() && (due || last) && observer.on_evaluation)

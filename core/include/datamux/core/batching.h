@@ -16,12 +16,22 @@ namespace datamux {
 Batch make_batch(const Dataset& data, const std::vector<std::int64_t>& indices,
                  std::int64_t num_instances, std::int64_t max_length, torch::Device device);
 
+// Which slice of each global batch this process reads in data-parallel training.
+struct DataShard {
+  int rank = 0;
+  int world_size = 1;
+};
+
 // Endless shuffled training batches; a new permutation every epoch. The final examples of
-// an epoch that do not fill a whole batch are skipped and counted.
+// an epoch that do not fill a whole batch are skipped and counted. With a shard, every rank
+// draws the same permutation and reads its own consecutive `groups` of each global batch of
+// world_size x `groups`, so the ranks together read what one process with the global batch
+// would (and the state is the same on every rank).
 class TrainBatches {
  public:
   TrainBatches(const Dataset& data, std::int64_t groups, std::int64_t num_instances,
-               std::int64_t max_length, std::uint64_t seed, torch::Device device);
+               std::int64_t max_length, std::uint64_t seed, torch::Device device,
+               DataShard shard = {});
   Batch next();
   std::int64_t epoch() const { return epoch_; }
   std::int64_t skipped_examples() const { return skipped_; }
@@ -42,6 +52,8 @@ class TrainBatches {
 
   const Dataset& data_;
   std::int64_t batch_rows_, num_instances_, max_length_;
+  DataShard shard_;
+  std::int64_t global_rows_;  // batch_rows_ x world_size: how far each batch advances
   torch::Device device_;
   std::mt19937_64 random_;
   std::vector<std::int64_t> order_;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,12 +53,47 @@ std::vector<SweepRun> plan_sweep(const SweepConfig& config);
 // One run's experiment config: the stage's file with the sweep's backbone and N.
 std::string sweep_run_config(const SweepConfig& config, const SweepRun& run);
 
+// The I-th of K disjoint slices of a grid, for a cluster's job array (docs/distributed.md).
+struct SweepShard {
+  int index = 0;
+  int count = 1;
+  std::string text() const { return std::to_string(index) + "/" + std::to_string(count); }
+};
+
+// "I/K" with 0 <= I < K; errors name the option.
+SweepShard parse_sweep_shard(const std::string& text);
+// Slurm's job array: SLURM_ARRAY_TASK_ID (less SLURM_ARRAY_TASK_MIN) of
+// SLURM_ARRAY_TASK_COUNT; none outside an array.
+std::optional<SweepShard> sweep_shard_from_environment();
+
+// The runs of `shard`, in the order it trains them: warm-ups and finetunes are each dealt
+// round-robin over the shards (so every shard gets its share of both), and a shard trains its
+// warm-ups before its finetunes. A finetune whose warm-up another shard has not finished
+// waits for it, or trains it itself when no process holds it (run_sweep).
+std::vector<SweepRun> shard_runs(const std::vector<SweepRun>& runs, const SweepShard& shard);
+// Which shard of `count` trains runs[index].
+int shard_of_run(const std::vector<SweepRun>& runs, std::size_t index, int count);
+
+// Serialises the processes of one sweep around sweep.json and the sweep's report: a blocking
+// flock on DIR/.sweep.lock, released by the kernel when its holder dies.
+class SweepDirectoryLock {
+ public:
+  explicit SweepDirectoryLock(const std::filesystem::path& directory);
+  ~SweepDirectoryLock();
+  SweepDirectoryLock(const SweepDirectoryLock&) = delete;
+  SweepDirectoryLock& operator=(const SweepDirectoryLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 struct SweepRequest {
   std::filesystem::path config;
   std::filesystem::path out;
   std::vector<std::string> overrides;     // --set, after the sweep's own "set"
   std::vector<std::string> plugin_paths;
   bool progress_bar = false;
+  std::optional<SweepShard> shard;  // all runs when absent
   // Called after each run it trained (complete, failed or interrupted), e.g. for its report.
   std::function<void(const std::filesystem::path& run)> after_run;
 };
@@ -68,9 +104,11 @@ struct SweepSummary {
   int skipped = 0;   // finetunes whose warm-up failed
 };
 
-// Runs (or continues) every run of the grid and keeps DIR/sweep.json current. A failed run is
-// recorded and the sweep goes on (its finetunes are skipped); SIGINT/SIGTERM stop the sweep
-// after the current run has written its checkpoint, and Interrupted is rethrown.
+// Runs (or continues) every run of the grid, or of its shard, and keeps DIR/sweep.json current
+// (merged with what other shards wrote). A failed run is recorded and the sweep goes on (its
+// finetunes are skipped); SIGINT/SIGTERM stop the sweep after the current run has written its
+// checkpoint, and Interrupted is rethrown. Unsharded, a run another process holds is skipped;
+// sharded, it is waited for, as the shards of one array share their runs' warm-ups.
 SweepSummary run_sweep(const SweepRequest& request, std::ostream& progress);
 
 }  // namespace datamux

@@ -15,6 +15,8 @@
 
 namespace datamux {
 
+class DataParallel;
+
 struct TrainSettings {
   std::int64_t steps = 100;
   double learning_rate = 5e-5;
@@ -72,6 +74,10 @@ class Trainer {
   // For checkpoints: its state is saved and restored with the model's.
   torch::optim::Optimizer& optimizer() { return *optimizer_; }
 
+  // Data-parallel training: losses and gradients averaged over the ranks after backward and
+  // before clipping, and each step's RNG seeded per rank (DataParallel::seed_step).
+  void set_data_parallel(DataParallel* parallel, std::uint64_t seed);
+
   // Runs steps `steps_done` + 1 .. settings.steps (a resumed run passes the checkpoint's step
   // and the seconds already spent); evaluates when due and at the last step if `evaluation`
   // is not empty. Returns the last step run: settings.steps, or fewer when stopped.
@@ -84,6 +90,8 @@ class Trainer {
   TrainSettings settings_;
   std::vector<torch::Tensor> trainable_;
   std::unique_ptr<torch::optim::AdamW> optimizer_;
+  DataParallel* parallel_ = nullptr;
+  std::uint64_t seed_ = 0;
 };
 
 }  // namespace datamux
