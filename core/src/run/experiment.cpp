@@ -255,6 +255,22 @@ void check_replicas(DataParallel& parallel, MuxModel& model, RunRecord* record) 
   record->document()["data_parallel"].AddMember("weights_sha256_by_rank", list, a);
 }
 
+// Every rank must train on the same examples, tokenized alike: a rank that read other files
+// (no shared file system) or trained another tokenizer would silently train another model.
+void check_same_training_data(DataParallel& parallel, const Dataset& train) {
+  std::string bytes;
+  for (const Example& example : train.examples) {
+    bytes.append(reinterpret_cast<const char*>(example.ids.data()), example.ids.size() * sizeof(example.ids[0]));
+    bytes.append(reinterpret_cast<const char*>(&example.label), sizeof example.label);
+  }
+  const std::vector<std::string> digests = parallel.gather_digests(sha256_hex(bytes));
+  for (std::size_t r = 1; r < digests.size(); ++r)
+    if (digests[r] != digests[0])
+      throw Error("data-parallel training: rank " + std::to_string(r) + "'s training data (" +
+                  std::to_string(train.examples.size()) + " examples here) differs from rank 0's, "
+                  "token for token; do all ranks read the same files, on a file system they share?");
+}
+
 }  // namespace
 
 TrainOutcome train_experiment(const TrainRequest& request, std::ostream& progress) {
@@ -304,7 +320,10 @@ TrainOutcome train_experiment(const TrainRequest& request, std::ostream& progres
                               : std::vector<Batch>{};
   const auto eval_instances = static_cast<std::int64_t>(experiment.data.eval.examples.size());
   // Every rank has planned from the directory as it was: only now may rank 0 change it.
-  if (ranks.launch.distributed()) ranks.parallel = std::make_unique<DataParallel>(ranks.launch, device);
+  if (ranks.launch.distributed()) {
+    ranks.parallel = std::make_unique<DataParallel>(ranks.launch, device);
+    check_same_training_data(*ranks.parallel, experiment.data.train);
+  }
 
   // Everything above can fail without leaving anything behind; from here on the run exists.
   if (ranks.writer() && !lock) {
