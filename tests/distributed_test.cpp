@@ -2,11 +2,9 @@
 // launch variables, equivalence with one process at the global batch, identical replicas, a
 // dead or hung rank, resuming, and torchrun.
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -17,6 +15,7 @@
 #include <memory>
 
 #include "datamux/core/distributed.h"
+#include "datamux/core/durable_file.h"
 #include "datamux/core/json_file.h"
 #include "support/test_support.h"
 
@@ -133,58 +132,6 @@ int free_local_port() {
   return ntohs(address.sin_port);
 }
 
-// One rank: the datamux binary with the launch variables added to this environment, its
-// output going to `log`. Killed on destruction if it still runs.
-class RankProcess {
- public:
-  RankProcess(const std::vector<std::string>& arguments, const std::filesystem::path& log,
-              const std::vector<std::string>& environment) {
-    std::vector<std::string> argv_text = {test::datamux_binary().string()};
-    argv_text.insert(argv_text.end(), arguments.begin(), arguments.end());
-    std::vector<std::string> env_text = environment;
-    for (char** entry = environ; *entry != nullptr; ++entry) env_text.emplace_back(*entry);
-    std::vector<char*> argv, envp;
-    for (auto& argument : argv_text) argv.push_back(argument.data());
-    for (auto& entry : env_text) envp.push_back(entry.data());
-    argv.push_back(nullptr);
-    envp.push_back(nullptr);
-    const std::string log_path = log.string();
-    pid_ = ::fork();
-    if (pid_ < 0) throw std::runtime_error("fork failed");
-    if (pid_ == 0) {  // only async-signal-safe calls until exec
-      const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (fd >= 0) {
-        ::dup2(fd, STDOUT_FILENO);
-        ::dup2(fd, STDERR_FILENO);
-      }
-      ::execve(argv[0], argv.data(), envp.data());
-      ::_exit(127);
-    }
-  }
-  ~RankProcess() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-  }
-  RankProcess(const RankProcess&) = delete;
-  RankProcess& operator=(const RankProcess&) = delete;
-
-  void send(int signal) { ::kill(pid_, signal); }
-  // The exit code, or 128 + the signal that ended it.
-  int wait() {
-    if (pid_ <= 0) return exit_code_;
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return exit_code_;
-  }
-
- private:
-  int pid_ = -1;
-  int exit_code_ = -1;
-};
-
 // The rank processes of one run over a TCPStore on 127.0.0.1, on a port of their own.
 struct Ranks {
   Ranks(int world, const std::vector<std::string>& arguments, const std::filesystem::path& logs,
@@ -198,7 +145,7 @@ struct Ranks {
           "GLOO_SOCKET_IFNAME=lo", "OMP_NUM_THREADS=1"};
       environment.insert(environment.end(), extra_environment.begin(), extra_environment.end());
       this->logs.push_back(logs / ("rank" + std::to_string(rank) + ".log"));
-      processes.push_back(std::make_unique<RankProcess>(arguments, this->logs.back(), environment));
+      processes.push_back(std::make_unique<test::BackgroundDatamux>(arguments, this->logs.back(), environment));
     }
   }
   std::vector<int> wait() {
@@ -214,8 +161,15 @@ struct Ranks {
     return text;
   }
 
+  // Waits for `run`'s first checkpoint (fault_config writes one every 5 steps).
+  void wait_for_first_checkpoint(const std::filesystem::path& run) const {
+    ASSERT_TRUE(test::wait_until(
+        [&] { return std::filesystem::exists(run / "checkpoints" / "step-5.pt"); }, 120))
+        << output();
+  }
+
   std::vector<std::filesystem::path> logs;
-  std::vector<std::unique_ptr<RankProcess>> processes;
+  std::vector<std::unique_ptr<test::BackgroundDatamux>> processes;
 };
 
 void expect_world_two_equals_world_one_at_double_batch(const std::string& backbone) {
@@ -284,9 +238,8 @@ TEST(DataParallel, DeadRankIsNamedAndTheRunResumesToTheSameTrace) {
   const auto killed = dir.path() / "killed";
   Ranks ranks(2, {"train", "--config", config.string(), "--out", killed.string()}, dir.path() / "k",
               timeout);
-  ASSERT_TRUE(test::wait_until(
-      [&] { return std::filesystem::exists(killed / "checkpoints" / "step-5.pt"); }, 120))
-      << ranks.output();
+  ranks.wait_for_first_checkpoint(killed);
+  if (HasFatalFailure()) return;
   ranks.processes[1]->send(SIGKILL);
   const auto start = std::chrono::steady_clock::now();
   const int survivor = ranks.processes[0]->wait();
@@ -312,9 +265,8 @@ TEST(DataParallel, HungRankIsNamedAfterTheTimeout) {
   const auto run = dir.path() / "run";
   Ranks ranks(2, {"train", "--config", config.string(), "--out", run.string()}, dir.path(),
               {"DATAMUX_DIST_TIMEOUT=4"});
-  ASSERT_TRUE(test::wait_until(
-      [&] { return std::filesystem::exists(run / "checkpoints" / "step-5.pt"); }, 120))
-      << ranks.output();
+  ranks.wait_for_first_checkpoint(run);
+  if (HasFatalFailure()) return;
   ranks.processes[1]->send(SIGSTOP);
   const auto start = std::chrono::steady_clock::now();
   const int survivor = ranks.processes[0]->wait();
@@ -333,9 +285,8 @@ TEST(DataParallel, SigtermOnOneRankStopsEveryRankAtOneCheckpoint) {
   const auto config = dir.write("exp.json", fault_config());
   const auto run = dir.path() / "run";
   Ranks ranks(2, {"train", "--config", config.string(), "--out", run.string()}, dir.path());
-  ASSERT_TRUE(test::wait_until(
-      [&] { return std::filesystem::exists(run / "checkpoints" / "step-5.pt"); }, 120))
-      << ranks.output();
+  ranks.wait_for_first_checkpoint(run);
+  if (HasFatalFailure()) return;
   ranks.processes[1]->send(SIGTERM);
   EXPECT_EQ(ranks.wait(), (std::vector<int>{128 + SIGTERM, 128 + SIGTERM})) << ranks.output();
   const auto record = read_json_file(run / "run.json");
@@ -343,6 +294,23 @@ TEST(DataParallel, SigtermOnOneRankStopsEveryRankAtOneCheckpoint) {
   const std::int64_t reached = record["steps_done"].GetInt64();
   EXPECT_TRUE(std::filesystem::exists(run / "checkpoints" / ("step-" + std::to_string(reached) + ".pt")))
       << reached;
+}
+
+TEST(DataParallel, ResumingOnAnotherNumberOfRanksIsRefused) {
+  test::ScratchDir dir;
+  const auto config = dir.write("exp.json", equivalence_config("roberta", 6, R"(, "checkpoint_every": 3)"));
+  const auto run = dir.path() / "run";
+  // A one-process run, marked unfinished: resuming it reads its run.json first.
+  auto result = test::run_datamux("train --config " + config.string() + " --out " + run.string());
+  ASSERT_EQ(result.exit_code, 0) << result.out;
+  std::filesystem::remove(run / "model.pt");
+  rapidjson::Document record = read_json_file(run / "run.json");
+  record["status"].SetString("interrupted");
+  write_file_atomically(run / "run.json", to_json_text(record));
+  Ranks ranks(2, {"train", "--resume", "--out", run.string()}, dir.path() / "logs");
+  EXPECT_EQ(ranks.wait(), (std::vector<int>{1, 1})) << ranks.output();
+  for (const auto& log : ranks.logs)
+    EXPECT_CONTAINS(test::read_lines(log).back(), "the run trained on 1 rank; resume it on 1 too (now 2)");
 }
 
 // torchrun from Debian's python3-torch, as docs/distributed.md launches it.

@@ -125,13 +125,19 @@ CommandResult run_datamux_in(const std::filesystem::path& directory, const std::
 }
 
 BackgroundDatamux::BackgroundDatamux(const std::vector<std::string>& arguments,
-                                     const std::filesystem::path& log) {
+                                     const std::filesystem::path& log,
+                                     const std::vector<std::string>& environment) {
   const std::string binary = datamux_binary().string();
   std::vector<std::string> argv_text = {binary};
   argv_text.insert(argv_text.end(), arguments.begin(), arguments.end());
   std::vector<char*> argv;
   for (auto& argument : argv_text) argv.push_back(argument.data());
   argv.push_back(nullptr);
+  std::vector<std::string> env_text = environment;
+  for (char** entry = environ; *entry != nullptr; ++entry) env_text.emplace_back(*entry);
+  std::vector<char*> envp;
+  for (auto& entry : env_text) envp.push_back(entry.data());
+  envp.push_back(nullptr);
   const std::string log_path = log.string();
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
@@ -141,7 +147,7 @@ BackgroundDatamux::BackgroundDatamux(const std::vector<std::string>& arguments,
       ::dup2(fd, STDOUT_FILENO);
       ::dup2(fd, STDERR_FILENO);
     }
-    ::execv(binary.c_str(), argv.data());
+    ::execve(binary.c_str(), argv.data(), envp.data());
     ::_exit(127);
   }
 }

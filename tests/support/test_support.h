@@ -77,10 +77,12 @@ CommandResult run_datamux(const std::string& arguments);
 CommandResult run_datamux_in(const std::filesystem::path& directory, const std::string& arguments);
 
 // A datamux process in the background, its stdout and stderr going to `log`: for tests that
-// signal or kill it. The destructor kills it if it still runs.
+// signal or kill it. `environment` ("NAME=value") is added to this process's. The destructor
+// kills it if it still runs.
 class BackgroundDatamux {
  public:
-  BackgroundDatamux(const std::vector<std::string>& arguments, const std::filesystem::path& log);
+  BackgroundDatamux(const std::vector<std::string>& arguments, const std::filesystem::path& log,
+                    const std::vector<std::string>& environment = {});
   ~BackgroundDatamux();
   BackgroundDatamux(const BackgroundDatamux&) = delete;
   BackgroundDatamux& operator=(const BackgroundDatamux&) = delete;

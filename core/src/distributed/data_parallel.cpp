@@ -243,19 +243,17 @@ std::vector<double> DataParallel::average(const std::vector<double>& values) {
 }
 
 std::int64_t DataParallel::maximum(std::int64_t value) {
-  std::vector<torch::Tensor> tensor = {torch::tensor({value}, torch::kLong)};
-  try {
-    group_->wait(group_->group->allreduce(tensor, c10d::AllreduceOptions{c10d::ReduceOp::MAX}));
-  } catch (const std::exception& error) {
-    fail("agreeing with the other ranks after step " + std::to_string(group_->step), error.what());
-  }
-  return tensor[0].item<std::int64_t>();
+  return reduce_integer(value, c10d::ReduceOp::MAX);
 }
 
 std::int64_t DataParallel::minimum(std::int64_t value) {
+  return reduce_integer(value, c10d::ReduceOp::MIN);
+}
+
+std::int64_t DataParallel::reduce_integer(std::int64_t value, const c10d::ReduceOp& op) {
   std::vector<torch::Tensor> tensor = {torch::tensor({value}, torch::kLong)};
   try {
-    group_->wait(group_->group->allreduce(tensor, c10d::AllreduceOptions{c10d::ReduceOp::MIN}));
+    group_->wait(group_->group->allreduce(tensor, c10d::AllreduceOptions{op}));
   } catch (const std::exception& error) {
     fail("agreeing with the other ranks at step " + std::to_string(group_->step), error.what());
   }

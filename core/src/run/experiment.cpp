@@ -195,6 +195,17 @@ struct Ranks {
   DataShard shard() const { return {launch.rank, launch.world_size}; }
 };
 
+// run.json of a run that starts or continues: a resumed run keeps its history.
+void open_run_record(RunRecord& record, const RunDirectory& out, const TrainRequest& request,
+                     bool resuming, std::ostream& progress) {
+  if (out.reused())
+    progress << "note: " << out.path().string()
+             << ": reusing a run directory that an earlier start left half-made (nothing was "
+                "trained in it)" << std::endl;
+  if (resuming) record.adopt(out.file("run.json"));
+  else record.set_text("config_source", std::filesystem::absolute(request.config).string());
+}
+
 // The records of a run that is starting: run.json's description of it.
 void describe_run(RunRecord& record, const PreparedExperiment& experiment,
                   const TrainSettings& settings, const std::vector<DataFile>& data_files,
@@ -255,6 +266,22 @@ void check_replicas(DataParallel& parallel, MuxModel& model, RunRecord* record) 
   record->document()["data_parallel"].AddMember("weights_sha256_by_rank", list, a);
 }
 
+// A run continues on as many ranks as it started on: its batches (and so its learning-rate
+// schedule's meaning) depend on the global batch. Runs recorded before data_parallel are 1.
+void check_same_world(const std::filesystem::path& run, int world_size) {
+  if (!std::filesystem::exists(run / "run.json")) return;
+  const auto record = read_json_file(run / "run.json");
+  int before = 1;
+  if (record.IsObject() && record.HasMember("data_parallel") && record["data_parallel"].IsObject() &&
+      record["data_parallel"].HasMember("world_size") && record["data_parallel"]["world_size"].IsInt())
+    before = record["data_parallel"]["world_size"].GetInt();
+  if (before != world_size)
+    throw Error(run.string() + ": the run trained on " + std::to_string(before) + " rank" +
+                (before == 1 ? "" : "s") + "; resume it on " + std::to_string(before) +
+                " too (now " + std::to_string(world_size) + "): its global batch, and so every "
+                "later step, depends on the number of ranks");
+}
+
 // Every rank must train on the same examples, tokenized alike: a rank that read other files
 // (no shared file system) or trained another tokenizer would silently train another model.
 void check_same_training_data(DataParallel& parallel, const Dataset& train) {
@@ -269,6 +296,55 @@ void check_same_training_data(DataParallel& parallel, const Dataset& train) {
       throw Error("data-parallel training: rank " + std::to_string(r) + "'s training data (" +
                   std::to_string(train.examples.size()) + " examples here) differs from rank 0's, "
                   "token for token; do all ranks read the same files, on a file system they share?");
+}
+
+// Every rank continues from the same checkpoint (they must agree on its step), and with rank
+// 0's parameters and buffers (the multiplexer's fixed vectors among them).
+void start_from_rank_zero(DataParallel& parallel, MuxModel& model, std::int64_t steps_done,
+                          const std::filesystem::path& run) {
+  const std::int64_t lowest = parallel.minimum(steps_done);
+  const std::int64_t highest = parallel.maximum(steps_done);
+  if (lowest != highest)
+    throw Error("rank " + std::to_string(parallel.rank()) + ": the ranks resumed from different "
+                "checkpoints (steps " + std::to_string(lowest) + " and " + std::to_string(highest) +
+                "); is " + run.string() + " on a file system every node sees?");
+  std::vector<torch::Tensor> state = model.parameters();
+  for (const auto& buffer : model.buffers()) state.push_back(buffer);
+  parallel.broadcast(state);
+}
+
+BookkeepingSettings bookkeeping_settings(const Options& train, bool progress_bar) {
+  BookkeepingSettings kept;
+  kept.steps = train.get_int("steps");
+  kept.checkpoint_every = train.get_int("checkpoint_every");
+  kept.keep_checkpoints = train.get_int("keep_checkpoints");
+  kept.throughput_repeats = train.get_int("throughput_repeats");
+  kept.log_every = train.get_int("log_every");
+  kept.progress_bar = progress_bar;
+  return kept;
+}
+
+// What the loop reports goes to the books (rank 0's, else none); a signal on any rank stops
+// every rank after the same step, with a checkpoint there. `last_step` and `signal` are the
+// caller's, for the failure record and the interruption.
+TrainingObserver coordinated_observer(RunBookkeeping* books, DataParallel* parallel,
+                                      std::int64_t checkpoint_every, std::int64_t& last_step,
+                                      int& signal) {
+  TrainingObserver observer;
+  observer.on_step = [books, &last_step](const StepRecord& step) {
+    last_step = step.step;
+    if (books != nullptr) books->on_step(step);
+  };
+  if (books != nullptr)
+    observer.on_evaluation = [books](const EvaluationRecord& result) { books->on_evaluation(result); };
+  observer.after_step = [books, parallel, checkpoint_every, &signal](std::int64_t step) {
+    signal = InterruptionGuard::received();
+    if (parallel != nullptr) signal = static_cast<int>(parallel->maximum(signal));
+    const bool due = checkpoint_every > 0 && step % checkpoint_every == 0;
+    if (books != nullptr && (due || signal != 0)) books->save_checkpoint(step);
+  };
+  observer.stop_requested = [&signal] { return signal != 0; };
+  return observer;
 }
 
 }  // namespace
@@ -289,6 +365,7 @@ TrainOutcome train_experiment(const TrainRequest& request, std::ostream& progres
     shown << request.out.string() << ": already complete" << std::endl;
     return TrainOutcome::kAlreadyComplete;
   }
+  if (plan.resuming) check_same_world(request.out, ranks.launch.world_size);
   if (!plan.resuming && request.command == RunCommand::kFinetune && !request.from.empty())
     check_finetune_source(request.from);
   PreparedExperiment experiment = prepare_experiment(plan.raw, request.plugin_paths, plan.reuse);
@@ -336,13 +413,8 @@ TrainOutcome train_experiment(const TrainRequest& request, std::ostream& progres
   std::optional<RunRecord> record;
   if (ranks.writer()) {
     out.emplace(plan.resuming ? RunDirectory::reopen(request.out) : RunDirectory::create(request.out));
-    if (out->reused())
-      progress << "note: " << out->path().string()
-               << ": reusing a run directory that an earlier start left half-made (nothing was "
-                  "trained in it)" << std::endl;
     record.emplace(*out, command_name(request.command));
-    if (plan.resuming) record->adopt(out->file("run.json"));
-    else record->set_text("config_source", std::filesystem::absolute(request.config).string());
+    open_run_record(*record, *out, request, plan.resuming, progress);
     describe_run(*record, experiment, settings, data_files, ranks);
   }
   // Until a checkpoint is loaded, the state on disk is the newest checkpoint's, or none.
@@ -374,16 +446,7 @@ TrainOutcome train_experiment(const TrainRequest& request, std::ostream& progres
       if (record) adopt_carried_members(*record, run_state, resumed->file.path.string());
     }
     if (ranks.parallel) {
-      // Every rank continues from the same checkpoint, and with rank 0's weights.
-      const std::int64_t lowest = ranks.parallel->minimum(steps_done);
-      const std::int64_t highest = ranks.parallel->maximum(steps_done);
-      if (lowest != highest)
-        throw Error("rank " + std::to_string(ranks.launch.rank) + ": the ranks resumed from different "
-                    "checkpoints (steps " + std::to_string(lowest) + " and " + std::to_string(highest) +
-                    "); is " + request.out.string() + " on a file system every node sees?");
-      std::vector<torch::Tensor> state = model.parameters();
-      for (const auto& buffer : model.buffers()) state.push_back(buffer);
-      ranks.parallel->broadcast(state);
+      start_from_rank_zero(*ranks.parallel, model, steps_done, request.out);
       trainer.set_data_parallel(ranks.parallel.get(), seed);
     }
     last_step = steps_done;
@@ -394,36 +457,18 @@ TrainOutcome train_experiment(const TrainRequest& request, std::ostream& progres
     }
     std::optional<RunBookkeeping> books;
     if (ranks.writer()) {
-      BookkeepingSettings kept;
-      kept.steps = settings.steps;
-      kept.checkpoint_every = train.get_int("checkpoint_every");
-      kept.keep_checkpoints = train.get_int("keep_checkpoints");
-      kept.throughput_repeats = train.get_int("throughput_repeats");
-      kept.log_every = train.get_int("log_every");
-      kept.progress_bar = request.progress_bar;
       books.emplace(*out, *record, model, trainer.optimizer(), batches, evaluation, eval_instances,
-                    device, kept, steps_done, seconds_done, run_state, progress);
+                    device, bookkeeping_settings(train, request.progress_bar), steps_done,
+                    seconds_done, run_state, progress);
       if (resumed)
         books->display().message("resuming " + out->path().string() + " from step " +
                                  std::to_string(steps_done) + " (" + resumed->file.path.string() + ")");
     }
 
-    // A signal on any rank stops every rank after the same step, with a checkpoint there.
-    const std::int64_t checkpoint_every = train.get_int("checkpoint_every");
     int signal = 0;
-    TrainingObserver observer;
-    observer.on_step = [&](const StepRecord& step) {
-      last_step = step.step;
-      if (books) books->on_step(step);
-    };
-    if (books) observer.on_evaluation = [&](const EvaluationRecord& result) { books->on_evaluation(result); };
-    observer.after_step = [&](std::int64_t step) {
-      signal = InterruptionGuard::received();
-      if (ranks.parallel) signal = static_cast<int>(ranks.parallel->maximum(signal));
-      const bool due = checkpoint_every > 0 && step % checkpoint_every == 0;
-      if (books && (due || signal != 0)) books->save_checkpoint(step);
-    };
-    observer.stop_requested = [&] { return signal != 0; };
+    const TrainingObserver observer =
+        coordinated_observer(books ? &*books : nullptr, ranks.parallel.get(),
+                             train.get_int("checkpoint_every"), last_step, signal);
 
     std::int64_t reached = 0;
     {

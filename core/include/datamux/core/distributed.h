@@ -12,6 +12,10 @@
 
 #include <torch/types.h>
 
+namespace c10d {
+struct ReduceOp;
+}
+
 namespace datamux {
 
 // Where this process stands among the ranks, from the launcher's environment variables.
@@ -88,6 +92,7 @@ class DataParallel {
  private:
   struct Group;
   [[noreturn]] void fail(const std::string& what, const std::string& error) const;
+  std::int64_t reduce_integer(std::int64_t value, const c10d::ReduceOp& op);
   std::unique_ptr<Group> group_;
 };
 
