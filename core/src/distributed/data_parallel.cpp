@@ -64,6 +64,8 @@ struct DataParallel::Group {
   c10::intrusive_ptr<c10d::Store> heartbeat_store;  // a connection of the heartbeat's own
   c10::intrusive_ptr<c10d::ProcessGroup> group;
   const char* backend = "gloo";
+  // Where the collectives' own small tensors live: NCCL reduces only tensors on its GPU.
+  torch::Device device = torch::kCPU;
   std::int64_t step = 0;
 
   std::thread heartbeat;
@@ -148,6 +150,7 @@ DataParallel::DataParallel(const LaunchEnvironment& env, torch::Device device)
       options->timeout = g.timeout;
       g.group = c10::make_intrusive<c10d::ProcessGroupNCCL>(prefixed, env.rank, env.world_size, options);
       g.backend = "nccl";
+      g.device = device;
     }
 #endif
     if (!g.group) {
@@ -232,14 +235,14 @@ void DataParallel::average_gradients(const std::vector<torch::Tensor>& parameter
 }
 
 std::vector<double> DataParallel::average(const std::vector<double>& values) {
-  std::vector<torch::Tensor> tensor = {torch::tensor(values, torch::kDouble)};
+  std::vector<torch::Tensor> tensor = {torch::tensor(values, torch::kDouble).to(group_->device)};
   try {
     group_->wait(group_->group->allreduce(tensor));
   } catch (const std::exception& error) {
     fail("averaging the losses of step " + std::to_string(group_->step), error.what());
   }
-  tensor[0].div_(world_size());
-  return {tensor[0].data_ptr<double>(), tensor[0].data_ptr<double>() + values.size()};
+  const torch::Tensor mean = tensor[0].div(world_size()).cpu();
+  return {mean.data_ptr<double>(), mean.data_ptr<double>() + values.size()};
 }
 
 std::int64_t DataParallel::maximum(std::int64_t value) {
@@ -251,7 +254,7 @@ std::int64_t DataParallel::minimum(std::int64_t value) {
 }
 
 std::int64_t DataParallel::reduce_integer(std::int64_t value, const c10d::ReduceOp& op) {
-  std::vector<torch::Tensor> tensor = {torch::tensor({value}, torch::kLong)};
+  std::vector<torch::Tensor> tensor = {torch::tensor({value}, torch::kLong).to(group_->device)};
   try {
     group_->wait(group_->group->allreduce(tensor, c10d::AllreduceOptions{op}));
   } catch (const std::exception& error) {
@@ -262,18 +265,22 @@ std::int64_t DataParallel::reduce_integer(std::int64_t value, const c10d::Reduce
 
 std::vector<std::string> DataParallel::gather_digests(const std::string& digest) {
   const auto size = static_cast<std::int64_t>(digest.size());
-  std::vector<torch::Tensor> input = {torch::empty({size}, torch::kUInt8)};
-  std::memcpy(input[0].data_ptr(), digest.data(), digest.size());
+  torch::Tensor bytes = torch::empty({size}, torch::kUInt8);
+  std::memcpy(bytes.data_ptr(), digest.data(), digest.size());
+  std::vector<torch::Tensor> input = {bytes.to(group_->device)};
   std::vector<std::vector<torch::Tensor>> output(1);
-  for (int r = 0; r < world_size(); ++r) output[0].push_back(torch::empty({size}, torch::kUInt8));
+  for (int r = 0; r < world_size(); ++r)
+    output[0].push_back(torch::empty({size}, torch::TensorOptions(torch::kUInt8).device(group_->device)));
   try {
     group_->wait(group_->group->allgather(output, input));
   } catch (const std::exception& error) {
     fail("comparing the final weights", error.what());
   }
   std::vector<std::string> digests;
-  for (const auto& tensor : output[0])
-    digests.emplace_back(static_cast<const char*>(tensor.data_ptr()), digest.size());
+  for (const auto& tensor : output[0]) {
+    const torch::Tensor cpu = tensor.cpu();
+    digests.emplace_back(static_cast<const char*>(cpu.data_ptr()), digest.size());
+  }
   return digests;
 }
 

@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "datamux/core/distributed.h"
 #include "datamux/core/experiment.h"
 #include "datamux/core/interruption.h"
 #include "datamux/core/json_file.h"
@@ -235,6 +236,12 @@ class SweepWorker {
 }  // namespace
 
 SweepSummary run_sweep(const SweepRequest& request, std::ostream& progress) {
+  const LaunchEnvironment launch = launch_environment();
+  if (launch.distributed())
+    throw Error("datamux sweep was started as rank " + std::to_string(launch.rank) + " of " +
+                std::to_string(launch.world_size) + " (" + launch.launcher +
+                " variables); a sweep is one process per shard: use --shard I/K or a job array "
+                "with one task each (scripts/slurm/sweep.sbatch)");
   const SweepConfig config = SweepConfig::from_file(request.config);
   const std::vector<SweepRun> runs = plan_sweep(config);
   const std::vector<SweepRun> mine = request.shard ? shard_runs(runs, *request.shard) : runs;
