@@ -14,9 +14,11 @@
 #include <map>
 #include <memory>
 
+#include "datamux/core/batching.h"
 #include "datamux/core/distributed.h"
 #include "datamux/core/durable_file.h"
 #include "datamux/core/json_file.h"
+#include "datamux/core/toy_data.h"
 #include "support/test_support.h"
 
 namespace datamux {
@@ -87,6 +89,34 @@ TEST(LaunchEnvironment, BadValuesNameTheVariable) {
                   }),
                   "SLURM_JOB_NODELIST");
   EXPECT_CONTAINS(test::error_of([] { first_host_of_nodelist("gpu[1-2"); }), "unclosed");
+}
+
+// Each rank reads its own consecutive slice of the global batch; together they read what one
+// process at the global batch reads, epoch after epoch (skipping the same tail).
+TEST(DataShard, RanksTogetherReadTheGlobalBatch) {
+  ToyDataOptions options;
+  options.examples = 30;  // 2 global batches of 12 rows an epoch, 6 left over
+  const Dataset data = generate_toy_sentiment(options, 5);
+  TrainBatches single(data, 6, 2, 64, 9, torch::kCPU);
+  TrainBatches rank0(data, 3, 2, 64, 9, torch::kCPU, {0, 2});
+  TrainBatches rank1(data, 3, 2, 64, 9, torch::kCPU, {1, 2});
+  for (int step = 0; step < 5; ++step) {
+    const Batch whole = single.next(), first = rank0.next(), second = rank1.next();
+    ASSERT_EQ(first.input_ids.size(0), 6);
+    const auto length = std::max(first.input_ids.size(1), second.input_ids.size(1));
+    auto padded = [&](const torch::Tensor& ids) {
+      return torch::constant_pad_nd(ids, {0, length - ids.size(1)}, data.tokens.pad);
+    };
+    EXPECT_TRUE(torch::equal(torch::cat({padded(first.input_ids), padded(second.input_ids)}),
+                             padded(whole.input_ids).narrow(1, 0, length)))
+        << "step " << step;
+    EXPECT_TRUE(torch::equal(torch::cat({first.labels, second.labels}), whole.labels));
+  }
+  EXPECT_EQ(rank0.state().position, single.state().position);
+  EXPECT_EQ(rank1.skipped_examples(), single.skipped_examples());
+  EXPECT_EQ(rank1.skipped_examples(), 12);  // two epochs' tails
+  EXPECT_CONTAINS(test::error_of([&] { TrainBatches(data, 8, 2, 64, 9, torch::kCPU, {0, 2}); }),
+                  "fewer than one batch of 32 (train.batch_size x model.num_instances x 2 ranks)");
 }
 
 // Tiny models without dropout, on sentences of one length: with equal-sized losses per
@@ -168,6 +198,23 @@ struct Ranks {
         << output();
   }
 
+  // Sends `signal` to rank 1 and waits for rank 0: its exit code, the seconds it took to
+  // exit, and its last line.
+  struct Survivor {
+    int exit_code;
+    double seconds;
+    std::string last_line;
+  };
+  Survivor stop_rank_one(int signal) {
+    processes[1]->send(signal);
+    const auto start = std::chrono::steady_clock::now();
+    Survivor survivor{processes[0]->wait(), 0, ""};
+    survivor.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const auto lines = test::read_lines(logs[0]);
+    if (!lines.empty()) survivor.last_line = lines.back();
+    return survivor;
+  }
+
   std::vector<std::filesystem::path> logs;
   std::vector<std::unique_ptr<test::BackgroundDatamux>> processes;
 };
@@ -240,17 +287,12 @@ TEST(DataParallel, DeadRankIsNamedAndTheRunResumesToTheSameTrace) {
               timeout);
   ranks.wait_for_first_checkpoint(killed);
   if (HasFatalFailure()) return;
-  ranks.processes[1]->send(SIGKILL);
-  const auto start = std::chrono::steady_clock::now();
-  const int survivor = ranks.processes[0]->wait();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto survivor = ranks.stop_rank_one(SIGKILL);
   EXPECT_EQ(ranks.processes[1]->wait(), 128 + SIGKILL);
-  EXPECT_EQ(survivor, 1) << ranks.output();
-  EXPECT_LT(seconds, 30.0);
-  const auto lines = test::read_lines(ranks.logs[0]);
-  ASSERT_FALSE(lines.empty());
-  EXPECT_CONTAINS(lines.back(), "datamux: error: rank 0: ");
-  EXPECT_CONTAINS(lines.back(), "rank 1 (of 2)");
+  EXPECT_EQ(survivor.exit_code, 1) << ranks.output();
+  EXPECT_LT(survivor.seconds, 30.0);  // at once, in fact: Gloo sees the connection close
+  EXPECT_CONTAINS(survivor.last_line, "datamux: error: rank 0: ");
+  EXPECT_CONTAINS(survivor.last_line, "rank 1 (of 2)");
   EXPECT_STREQ(read_json_file(killed / "run.json")["status"].GetString(), "failed");
 
   Ranks resumed(2, {"train", "--resume", "--out", killed.string()}, dir.path() / "r", timeout);
@@ -267,16 +309,11 @@ TEST(DataParallel, HungRankIsNamedAfterTheTimeout) {
               {"DATAMUX_DIST_TIMEOUT=4"});
   ranks.wait_for_first_checkpoint(run);
   if (HasFatalFailure()) return;
-  ranks.processes[1]->send(SIGSTOP);
-  const auto start = std::chrono::steady_clock::now();
-  const int survivor = ranks.processes[0]->wait();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto survivor = ranks.stop_rank_one(SIGSTOP);
   ranks.processes[1]->send(SIGKILL);
-  EXPECT_EQ(survivor, 1) << ranks.output();
-  EXPECT_LT(seconds, 4 + 20.0);  // the timeout, the look at the heartbeats, writing run.json
-  const auto lines = test::read_lines(ranks.logs[0]);
-  ASSERT_FALSE(lines.empty());
-  EXPECT_CONTAINS(lines.back(), "rank 1 (of 2) stopped responding");
+  EXPECT_EQ(survivor.exit_code, 1) << ranks.output();
+  EXPECT_LT(survivor.seconds, 4 + 20.0);  // the timeout, the look at the heartbeats, run.json
+  EXPECT_CONTAINS(survivor.last_line, "rank 1 (of 2) stopped responding");
   EXPECT_STREQ(read_json_file(run / "run.json")["status"].GetString(), "failed");
 }
 
