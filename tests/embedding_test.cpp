@@ -31,16 +31,18 @@ struct SentimentRun {
     std::string text = lines.at(0) + "\n";
     for (int i = 1; i <= count; ++i) {
       text += lines.at(i) + "\n";
-      sentences.push_back(lines.at(i).substr(0, lines.at(i).find('\t')));
+      std::string sentence = lines.at(i).substr(0, lines.at(i).find('\t'));
+      while (!sentence.empty() && sentence.back() == ' ') sentence.pop_back();  // as the reader trims
+      sentences.push_back(sentence);
     }
     dev = scratch.write("dev.tsv", text);
     const auto config = scratch.write("sst2.json", R"({"run": {"seed": 1, "device": "cpu"},
       "model": {"num_instances": 3, "max_seq_length": 20},
       "data": {"format": "sst2", "train_file": ")" + (data / "sst2" / "train.tsv").string() +
-      R"(", "eval_file": ")" + dev.string() + R"(", "train_examples": 300, "vocab_size": 400},
+      R"(", "eval_file": ")" + dev.string() + R"(", "train_examples": 600, "vocab_size": 400},
       "backbone": {"plugin": "roberta", "preset": "tiny"},
-      "task": {"plugin": "sequence_classification"},
-      "train": {"steps": 10, "batch_size": 4, "learning_rate": 0.002, "throughput_repeats": 1}})");
+      "task": {"plugin": "sequence_classification", "pooling": "mean"},
+      "train": {"steps": 40, "batch_size": 4, "learning_rate": 0.002, "throughput_repeats": 1}})");
     run = scratch.path() / "run";
     const auto trained = run_datamux("train --config " + config.string() + " --out " + run.string());
     if (trained.exit_code != 0) throw std::runtime_error(trained.out);
@@ -56,9 +58,15 @@ std::vector<std::string> labels_of(const std::vector<LabelPrediction>& predictio
 TEST(Embedding, ClassifiesAsEvalPredictsFromSeveralThreads) {
   const SentimentRun trained(29);  // 29 = 9 groups of 3 and a partial one
   const auto predictions = trained.scratch.path() / "dev.pred";
+  const auto logits_file = trained.scratch.path() / "dev.logits";
   const auto evaluated = run_datamux("eval --run " + trained.run.string() + " --data " +
-                                     trained.dev.string() + " --predictions " + predictions.string());
+                                     trained.dev.string() + " --predictions " + predictions.string() +
+                                     " --logits " + logits_file.string());
   ASSERT_EQ(evaluated.exit_code, 0) << evaluated.out;
+  torch::serialize::InputArchive archive;
+  archive.load_from(logits_file.string());
+  torch::Tensor logits;
+  archive.read("logits", logits);
 
   const TrainedModel model = TrainedModel::load(trained.run, {"cpu", {}, {}});
   EXPECT_FALSE(model.tags_words());
@@ -68,6 +76,11 @@ TEST(Embedding, ClassifiesAsEvalPredictsFromSeveralThreads) {
   const auto serial = model.classify(trained.sentences);
   ASSERT_EQ(serial.size(), trained.sentences.size());
   EXPECT_EQ(labels_of(serial), read_lines(predictions));
+  // The same groups as the evaluation: every probability is its logits' softmax.
+  const torch::Tensor expected = logits.to(torch::kDouble).softmax(-1);
+  for (std::size_t i = 0; i < serial.size(); ++i)
+    for (std::int64_t j = 0; j < 2; ++j)
+      EXPECT_NEAR(serial[i].probabilities[j], expected[i][j].item<double>(), 1e-6) << i;
   for (const auto& prediction : serial) {
     ASSERT_EQ(prediction.probabilities.size(), 2u);
     EXPECT_NEAR(prediction.probabilities[0] + prediction.probabilities[1], 1.0, 1e-6);

@@ -191,7 +191,7 @@ add_executable(@NAME@_test tests/@NAME@_test.cpp)
 target_link_libraries(@NAME@_test PRIVATE Datamux::core GTest::gtest_main)
 target_compile_definitions(@NAME@_test PRIVATE PLUGIN_DIR="${DATAMUX_PLUGIN_OUTPUT_DIR}")
 add_dependencies(@NAME@_test @NAME@)
-gtest_discover_tests(@NAME@_test)
+gtest_discover_tests(@NAME@_test DISCOVERY_TIMEOUT 120)  # libtorch starts slowly on a busy machine
 )";
 
 constexpr const char* kSource = R"(// The @NAME@ plugin: one @KIND@ named "@NAME@" (docs/plugins.md, the plugin author's guide).
