@@ -8,6 +8,7 @@
 #include "cli_parse.h"
 #include "datamux/core/plugin_host.h"
 #include "datamux/core/plugin_search_path.h"
+#include "datamux/core/plugin_skeleton.h"
 
 namespace datamux::cli {
 namespace {
@@ -15,6 +16,8 @@ namespace {
 constexpr const char* kUsage =
     "usage: datamux plugins list [--plugin-path DIR]\n"
     "       datamux plugins describe NAME|--all [--kind KIND] [--markdown] [--plugin-path DIR]\n"
+    "       datamux plugins new KIND NAME DIR       (a plugin project to build against the installed\n"
+    "                                               datamux: KIND backbone|multiplexer|demultiplexer|task)\n"
     "       datamux plugins manifest LIBRARY...   (writes LIBRARY's manifest; used by the build)\n"
     "--markdown prints the format of docs/plugin-options.md, which is\n"
     "`datamux plugins describe --all --markdown` of the plugins this tree builds.";
@@ -218,6 +221,17 @@ int plugins_command(const Arguments& args) {
     for (std::size_t i = 1; i < args.size(); ++i) write_manifest_for(args[i]);
     return 0;
   }
+  if (action == "new") {
+    if (args.size() != 4)
+      throw UsageError("datamux plugins new: give KIND NAME DIR (e.g. multiplexer my_mux plugins/my_mux)");
+    const ComponentKind kind = kind_from_name(args[1]);  // names the valid kinds when unknown
+    for (const auto& file : write_plugin_skeleton(kind, args[2], args[3]))
+      std::cout << "wrote " << file.string() << "\n";
+    std::cout << "build it against the installed datamux: cmake -S " << args[3] << " -B "
+              << args[3] << "/build -DCMAKE_PREFIX_PATH=<datamux prefix> && cmake --build "
+              << args[3] << "/build" << std::endl;
+    return 0;
+  }
   cxxopts::Options options("datamux plugins " + action, "");
   options.add_options()
       ("plugin-path", "extra plugin directories, searched first",
@@ -255,7 +269,7 @@ int plugins_command(const Arguments& args) {
     return describe(host, name, kind, all, markdown);
   }
   throw UsageError("datamux plugins: unknown action '" + action +
-                   "' (expected list, describe or manifest; see datamux plugins --help)");
+                   "' (expected list, describe, new or manifest; see datamux plugins --help)");
 }
 
 }  // namespace datamux::cli

@@ -4,6 +4,7 @@
 #include "datamux/core/plugin_host.h"
 #include "datamux/core/plugin_search_path.h"
 #include "datamux/core/resolved_config.h"
+#include "datamux/core/sha256.h"
 #include "datamux/sdk/abi.h"
 #include "support/test_support.h"
 
@@ -57,6 +58,35 @@ TEST(PluginLoader, StaleManifestFallsBackToLoadingTheLibrary) {
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].name, "index");  // read from the library, not the stale manifest
   EXPECT_EQ(rows[0].kind, ComponentKind::kDemultiplexer);
+}
+
+// A library of another SDK or toolchain that ships a manifest matching its bytes (as one
+// built elsewhere does) is still refused with both values: listing it from the manifest would
+// hide the mismatch until a run loads it.
+std::string list_error_with_manifest(const std::string& fixture, std::uint32_t abi,
+                                     const std::string& build_key) {
+  test::ScratchDir dir;
+  const auto library = dir.path() / ("fixture_" + fixture + ".so");
+  std::filesystem::copy_file(fixture_dir(fixture) / library.filename(), library);
+  dir.write("fixture_" + fixture + ".json",
+            R"({"manifest_version": 1, "abi": )" + std::to_string(abi) +
+                R"(, "plugin": "fixture_)" + fixture + R"(", "version": "0", "build_key": ")" +
+                build_key + R"(", "sha256": ")" + sha256_file(library) +
+                R"(", "components": [{"kind": "task", "name": "listed"}]})");
+  PluginHost host({dir.path()});
+  return error_of([&] { host.list(); });
+}
+
+TEST(PluginLoader, ManifestOfAnotherBuildKeyDoesNotHideTheMismatch) {
+  const auto message = list_error_with_manifest("wrong_build_key", kPluginAbi,
+                                                "torch-0.1;cxx11abi-0;gcc-4;cxx-1");
+  EXPECT_CONTAINS(message, std::string("build key mismatch: expected '") + DATAMUX_BUILD_KEY +
+                               "', found 'torch-0.1;cxx11abi-0;gcc-4;cxx-1'");
+}
+
+TEST(PluginLoader, ManifestOfAnotherAbiDoesNotHideTheMismatch) {
+  const auto message = list_error_with_manifest("wrong_abi", 999, DATAMUX_BUILD_KEY);
+  EXPECT_CONTAINS(message, "ABI mismatch: expected " + std::to_string(kPluginAbi) + ", found 999");
 }
 
 TEST(PluginLoader, UnknownNameListsTheAvailableOnesOfThatKind) {

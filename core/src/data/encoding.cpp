@@ -122,13 +122,15 @@ Dataset encode_tagged(const std::vector<TaggedSentence>& sentences, const Tokeni
     bool cut = false;
     for (std::size_t w = 0; w < pieces.size(); ++w) {
       const auto where = source + ":" + std::to_string(sentence.line + w);
-      const std::int64_t label = label_index(label_names, sentence.tags[w], where);
+      const std::int64_t label =
+          sentence.tags.empty() ? kIgnoreLabel : label_index(label_names, sentence.tags[w], where);
       // Once a word does not fit, it and every later word are left out (never a gap).
       cut = cut || static_cast<std::int64_t>(out.ids.size() + pieces[w].size()) + 1 > max_length;
       if (cut) {
-        out.truncated_labels.push_back(label);
+        if (!sentence.tags.empty()) out.truncated_labels.push_back(label);
         continue;
       }
+      out.word_positions.push_back(static_cast<std::int64_t>(out.ids.size()));
       for (std::size_t p = 0; p < pieces[w].size(); ++p) {
         out.ids.push_back(pieces[w][p]);
         out.token_labels.push_back(p == 0 ? label : kIgnoreLabel);  // first sub-token only

@@ -65,7 +65,7 @@ std::vector<std::vector<std::int64_t>> parse_id_lines(const std::string& text) {
 
 std::filesystem::path sentencepiece_tool() {
   const auto core = std::filesystem::weakly_canonical(boost::dll::this_line_location());
-  return core.parent_path() / "datamux" / "datamux-sentencepiece";
+  return core.parent_path() / DATAMUX_PRIVATE_DIR / "datamux-sentencepiece";
 }
 
 void Tokenizer::train(const std::vector<std::string>& texts, const std::filesystem::path& model_file,

@@ -4,6 +4,7 @@
 
 #include "datamux/core/json_file.h"
 #include "datamux/core/sha256.h"
+#include "datamux/sdk/abi.h"
 
 namespace datamux {
 
@@ -26,6 +27,11 @@ std::optional<PluginManifest> read_current_manifest(const std::filesystem::path&
       return std::nullopt;
     PluginManifest manifest{text("plugin"), text("version"), text("build_key"), text("sha256"), {}};
     if (manifest.sha256 != sha256_file(library)) return std::nullopt;  // stale: library rebuilt
+    // Written for another SDK or toolchain: not trusted, so the library itself is loaded and
+    // the loader refuses it with both values, rather than a listing that hides the mismatch.
+    if (!doc.HasMember("abi") || !doc["abi"].IsUint() || doc["abi"].GetUint() != kPluginAbi ||
+        manifest.build_key != DATAMUX_BUILD_KEY)
+      return std::nullopt;
     if (!doc.HasMember("components") || !doc["components"].IsArray()) return std::nullopt;
     for (const auto& item : doc["components"].GetArray()) {
       if (!item.IsObject() || !item.HasMember("kind") || !item["kind"].IsString() ||
@@ -47,6 +53,7 @@ void write_manifest(const std::filesystem::path& library, const PluginManifest& 
   auto& a = doc.GetAllocator();
   auto str = [&](const std::string& s) { return rapidjson::Value(s.c_str(), a); };
   doc.AddMember("manifest_version", kManifestVersion, a);
+  doc.AddMember("abi", kPluginAbi, a);  // only ever written for a library that loaded here
   doc.AddMember("plugin", str(manifest.plugin), a);
   doc.AddMember("version", str(manifest.version), a);
   doc.AddMember("build_key", str(manifest.build_key), a);

@@ -27,9 +27,11 @@ void append_list(const std::string& list, const std::string& origin,
 
 std::filesystem::path default_plugin_directory() {
   // The core library's own location (not the executable's), so embedding programs and the
-  // tests find the same plugins as the CLI.
+  // tests find the same plugins as the CLI; resolved at run time, so an installed tree moved
+  // as a whole still finds its plugins. The folder carries the version: two installed
+  // versions never load each other's plugins.
   const auto core = std::filesystem::weakly_canonical(boost::dll::this_line_location());
-  return core.parent_path() / "datamux" / "plugins";
+  return core.parent_path() / DATAMUX_PRIVATE_DIR / "plugins";
 }
 
 std::vector<std::filesystem::path> plugin_search_path(

@@ -32,32 +32,59 @@ torch::Tensor evaluation_logits(const std::vector<torch::Tensor>& batches, std::
   return torch::cat(padded).narrow(0, 0, static_cast<std::int64_t>(examples));
 }
 
+std::vector<std::vector<PredictedLabel>> predicted_labels(const Dataset& data,
+                                                          const std::vector<torch::Tensor>& logits) {
+  const torch::Tensor all = evaluation_logits(logits, data.examples.size()).to(torch::kFloat);
+  // Flattened to (rows, labels), so sentence and token tasks read alike: row r of a sentence
+  // task; row r * length + position of a token task.
+  const std::int64_t labels = all.size(-1);
+  const std::int64_t length = all.dim() == 3 ? all.size(1) : 1;
+  const torch::Tensor flat = all.reshape({-1, labels});
+  const torch::Tensor predicted_tensor = flat.argmax(-1);
+  const torch::Tensor probability_tensor = flat.softmax(-1).to(torch::kDouble).contiguous();
+  const auto predicted = predicted_tensor.accessor<std::int64_t, 1>();
+  const double* probabilities = probability_tensor.data_ptr<double>();
+  auto label_at = [&](std::int64_t flat_row) {
+    const double* first = probabilities + flat_row * labels;
+    return PredictedLabel{predicted[flat_row], std::vector<double>(first, first + labels)};
+  };
+  std::vector<std::vector<PredictedLabel>> out(data.examples.size());
+  for (std::size_t row = 0; row < data.examples.size(); ++row) {
+    const Example& example = data.examples[row];
+    const auto r = static_cast<std::int64_t>(row);
+    if (data.label_kind == LabelKind::kSentence) {
+      out[row].push_back(label_at(r));
+      continue;
+    }
+    // Word w is tagged at its first sub-token; words cut off by truncation were never seen
+    // (-1), and are scored as O by the evaluation (Batch::truncated_labels). Word positions
+    // lie within the example's own batch, never in the NaN padding.
+    for (const std::int64_t position : example.word_positions)
+      out[row].push_back(label_at(r * length + position));
+    out[row].resize(example.words.size());
+  }
+  return out;
+}
+
 void write_predictions(const Dataset& data, const std::vector<torch::Tensor>& logits,
                        const std::filesystem::path& path) {
   if (data.label_kind == LabelKind::kNone)
     throw Error("--predictions: the retrieval warm-up has no task labels to predict");
   if (logits.empty()) throw Error("--predictions: the evaluation set is empty");
-  const torch::Tensor predicted = evaluation_logits(logits, data.examples.size()).argmax(-1);
+  const auto predictions = predicted_labels(data, logits);
   std::ostringstream out;
   for (std::size_t row = 0; row < data.examples.size(); ++row) {
-    const Example& example = data.examples[row];
     if (data.label_kind == LabelKind::kSentence) {
-      out << data.label_names[predicted[row].item<std::int64_t>()] << '\n';
+      out << data.label_names[predictions[row][0].label] << '\n';
       continue;
     }
-    // The i-th labelled position is the first sub-token of word i; words cut off by
-    // truncation were never seen and are written as O, as the evaluation scores them
-    // (Batch::truncated_labels), so `datamux score` on this file reproduces its numbers.
-    // Labelled positions lie within the example's own batch, never in the NaN padding.
-    const torch::Tensor row_tags = predicted[row];
-    const auto tags = row_tags.accessor<std::int64_t, 1>();
-    const auto positions = std::min<std::size_t>(example.token_labels.size(),
-                                                 static_cast<std::size_t>(row_tags.size(0)));
-    std::size_t word = 0;
-    for (std::size_t t = 0; t < positions && word < example.words.size(); ++t)
-      if (example.token_labels[t] != kIgnoreLabel)
-        out << example.words[word++] << ' ' << data.label_names[tags[t]] << '\n';
-    for (; word < example.words.size(); ++word) out << example.words[word] << " O\n";
+    // Words cut off are written as O, as the evaluation scores them, so `datamux score` on
+    // this file reproduces its numbers.
+    const Example& example = data.examples[row];
+    for (std::size_t word = 0; word < example.words.size(); ++word) {
+      const std::int64_t label = predictions[row][word].label;
+      out << example.words[word] << ' ' << (label < 0 ? "O" : data.label_names[label]) << '\n';
+    }
     out << '\n';
   }
   write_file_atomically(path, out.str());

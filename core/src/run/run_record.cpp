@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "datamux/core/json_file.h"
+#include "datamux/core/version.h"
 #include "datamux/sdk/error.h"
 #include "metrics_log.h"
 
@@ -13,6 +14,7 @@ namespace datamux {
 RunRecord::RunRecord(const RunDirectory& directory, const std::string& command)
     : directory_(directory), doc_(rapidjson::kObjectType) {
   set("schema_version", rapidjson::Value(kSchemaVersion));
+  set_text("datamux_version", toolkit_version());
   set_text("status", "running");
   set_text("command", command);
 }
@@ -24,6 +26,7 @@ void RunRecord::adopt(const std::filesystem::path& file) {
   const std::string command = doc_["command"].GetString();
   doc_.Swap(earlier);
   set("schema_version", rapidjson::Value(kSchemaVersion));
+  set_text("datamux_version", toolkit_version());  // the version that wrote it last
   set_text("command", command);
 }
 

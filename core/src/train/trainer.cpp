@@ -85,6 +85,16 @@ EvaluationRecord evaluate(MuxModel& model, const std::vector<Batch>& batches, st
   return record;
 }
 
+std::vector<torch::Tensor> task_logits(MuxModel& model, const std::vector<Batch>& batches) {
+  const bool was_training = model.is_training();
+  model.eval();
+  InferenceScope inference;
+  std::vector<torch::Tensor> logits;
+  for (const Batch& batch : batches) logits.push_back(model.forward(batch, false).task.logits);
+  model.train(was_training);
+  return logits;
+}
+
 bool is_count(const EvaluationRecord& record, const std::string& name) {
   return std::find(record.counts.begin(), record.counts.end(), name) != record.counts.end();
 }

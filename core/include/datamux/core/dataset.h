@@ -20,6 +20,7 @@ struct Example {
   std::int64_t label = kIgnoreLabel;       // kSentence
   std::vector<std::int64_t> token_labels;  // kToken: one per id
   std::vector<std::string> words;          // kToken: the words, to write predictions
+  std::vector<std::int64_t> word_positions;  // kToken: where in `ids` each word that fits starts
   std::vector<std::int64_t> truncated_labels;  // kToken: labels of the words cut off, in order
 };
 

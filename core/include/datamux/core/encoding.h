@@ -25,7 +25,8 @@ Dataset encode_sentences(const std::vector<SentenceExample>& examples, const Tok
                          const std::vector<std::string>& label_names, std::int64_t max_length,
                          const std::string& source, ReadReport& report);
 // Words that no longer fit in `max_length` tokens are left out of the ids; their labels are
-// kept in Example::truncated_labels, so that metrics can score whole sentences.
+// kept in Example::truncated_labels, so that metrics can score whole sentences. A sentence
+// without tags (text to be tagged, from the embedding API) gets no labels at all.
 Dataset encode_tagged(const std::vector<TaggedSentence>& sentences, const Tokenizer& tokenizer,
                       const std::vector<std::string>& label_names, std::int64_t max_length,
                       const std::string& source, ReadReport& report);

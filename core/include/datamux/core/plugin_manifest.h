@@ -30,7 +30,8 @@ struct PluginManifest {
 std::filesystem::path manifest_path_for(const std::filesystem::path& library);
 
 // The manifest beside `library` if there is one that is readable, of this version and
-// describes exactly this library (sha256); std::nullopt otherwise.
+// describes exactly this library (sha256), written for this SDK ABI and build key;
+// std::nullopt otherwise.
 std::optional<PluginManifest> read_current_manifest(const std::filesystem::path& library);
 
 void write_manifest(const std::filesystem::path& library, const PluginManifest& manifest);

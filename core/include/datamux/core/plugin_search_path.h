@@ -1,7 +1,7 @@
 #pragma once
 // Where plugins are looked for, in order: --plugin-path entries, DATAMUX_PLUGIN_PATH, then the
-// directory beside the core library (lib/datamux/plugins, the same in the build tree and in
-// an install). Earlier directories shadow later ones for a library of the same name.
+// directory beside the core library (lib/datamux-<version>/plugins, the same in the build tree
+// and in an install). Earlier directories shadow later ones for a library of the same name.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -12,7 +12,7 @@ namespace datamux {
 std::vector<std::filesystem::path> plugin_search_path(
     const std::vector<std::string>& explicit_paths);
 
-// lib/datamux/plugins next to libdatamux_core.
+// lib/datamux-<version>/plugins next to libdatamux_core.
 std::filesystem::path default_plugin_directory();
 
 }  // namespace datamux

@@ -49,7 +49,7 @@ class Tokenizer {
   SpecialTokens special_;
 };
 
-// The helper program beside libdatamux_core (lib/datamux/datamux-sentencepiece).
+// The helper program beside libdatamux_core (lib/datamux-<version>/datamux-sentencepiece).
 std::filesystem::path sentencepiece_tool();
 
 }  // namespace datamux

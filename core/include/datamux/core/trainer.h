@@ -67,6 +67,11 @@ struct TrainingObserver {
 EvaluationRecord evaluate(MuxModel& model, const std::vector<Batch>& batches, std::int64_t step,
                           std::vector<torch::Tensor>* logits = nullptr);
 
+// The task logits of every batch, as evaluate() collects them, for inputs without labels:
+// evaluation mode, no gradients, no auxiliary retrieval head (it does not change the task's
+// logits). The model's mode is left as it was.
+std::vector<torch::Tensor> task_logits(MuxModel& model, const std::vector<Batch>& batches);
+
 class Trainer {
  public:
   Trainer(MuxModel& model, TrainSettings settings);
