@@ -8,6 +8,7 @@
 #include "cli_parse.h"
 #include "datamux/core/plugin_host.h"
 #include "datamux/core/plugin_search_path.h"
+#include "datamux/sdk/join.h"
 
 namespace datamux::cli {
 namespace {
@@ -189,8 +190,7 @@ int describe(PluginHost& host, const std::string& name, const std::string& kind,
   if (found.empty()) {
     std::set<std::string> names;
     for (const auto& row : host.list()) names.insert(row.name);
-    std::string all;
-    for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+    const std::string all = join(names);
     throw Error("no component named '" + name + "'" + (kind.empty() ? "" : " of kind " + kind) +
                 " (available: " + (all.empty() ? "none" : all) + ")");
   }

@@ -35,7 +35,7 @@ torch::Tensor evaluation_logits(const std::vector<torch::Tensor>& batches, std::
 void write_predictions(const Dataset& data, const std::vector<torch::Tensor>& logits,
                        const std::filesystem::path& path) {
   if (data.label_kind == LabelKind::kNone)
-    throw Error("--predictions: the retrieval warm-up has no task labels to predict");
+    throw Error("--predictions: a warm-up objective has no task labels to predict");
   if (logits.empty()) throw Error("--predictions: the evaluation set is empty");
   const torch::Tensor predicted = evaluation_logits(logits, data.examples.size()).argmax(-1);
   std::ostringstream out;
