@@ -137,8 +137,8 @@ void print_markdown(const std::vector<ComponentEntry>& entries, bool whole_docum
                  "The keys each component accepts in its config section, besides `plugin` and "
                  "`preset` (see [configs.md](configs.md)). A preset sets the values it lists; "
                  "your own keys override them, and `\"preset\": \"tiny\"` means "
-                 "`<plugin>-tiny`. The `retrieval` section takes the options of the `retrieval` "
-                 "task.\n\n";
+                 "`<plugin>-tiny`. The `auxiliary` section takes the options of the task it names "
+                 "(an objective).\n\n";
   std::optional<ComponentKind> kind;
   for (const ComponentEntry& entry : entries) {
     if (whole_document && kind != entry.kind) {
