@@ -30,7 +30,9 @@ ForwardResult MuxModel::forward(const Batch& batch, bool with_auxiliary) {
   if (ids.dim() != 2 || ids.size(0) != rows || ids.size(1) != batch.input_ids.size(1) + prefix)
     throw Error("the demultiplexer declared a prefix of " + std::to_string(prefix) +
                 " positions, but add_prefix turned " + std::to_string(batch.input_ids.size(1)) +
-                " positions into " + (ids.dim() == 2 ? std::to_string(ids.size(1)) : "a tensor of rank " + std::to_string(ids.dim())));
+                " positions into " +
+                (ids.dim() == 2 ? std::to_string(ids.size(1))
+                                : "a tensor of rank " + std::to_string(ids.dim())));
   torch::Tensor mask = batch.attention_mask.to(torch::kBool);
   if (prefix > 0)
     mask = torch::cat({torch::ones({rows, prefix}, mask.options()), mask}, 1);
