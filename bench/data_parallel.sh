@@ -17,7 +17,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat > "$work/exp.json" <<JSON
 {"run": {"seed": 1, "device": "cpu", "threads": 1},
- "model": {"num_instances": $n, "max_seq_length": 32, "retrieval_weight": 0},
+ "model": {"num_instances": $n, "max_seq_length": 32, "auxiliary_weight": 0},
  "backbone": {"plugin": "roberta", "preset": "roberta-small"},
  "multiplexer": {"plugin": "gaussian_hadamard"}, "demultiplexer": {"plugin": "index"},
  "task": {"plugin": "sequence_classification"},

@@ -3,18 +3,16 @@
 
 #include "cli_parse.h"
 #include "datamux/core/bench.h"
+#include "datamux/sdk/join.h"
 
 namespace datamux::cli {
 namespace {
 
 void require_one_of(const std::string& option, const std::string& value,
                     std::initializer_list<const char*> allowed) {
-  std::string list;
-  for (const char* item : allowed) {
+  for (const char* item : allowed)
     if (value == item) return;
-    list += (list.empty() ? "" : ", ") + std::string(item);
-  }
-  throw UsageError("datamux bench: --" + option + " '" + value + "' is not one of " + list);
+  throw UsageError("datamux bench: --" + option + " '" + value + "' is not one of " + join(allowed));
 }
 
 void require_positive(const std::string& option, std::int64_t value) {
@@ -50,6 +48,8 @@ int bench_command(const Arguments& args) {
        "NAME")
       ("task", "task head component", cxxopts::value<std::string>()->default_value("sequence_classification"),
        "NAME")
+      ("auxiliary", "auxiliary objective beside the task (\"\": none); counted in train mode",
+       cxxopts::value<std::string>()->default_value("retrieval"), "NAME")
       ("labels", "label shape the task reads: sentence (one per instance) or token",
        cxxopts::value<std::string>()->default_value("sentence"), "KIND")
       ("n,num-instances", "the N to measure, comma-separated (also --n)",
@@ -87,6 +87,7 @@ int bench_command(const Arguments& args) {
   request.multiplexer = result["multiplexer"].as<std::string>();
   request.demultiplexer = result["demultiplexer"].as<std::string>();
   request.task = result["task"].as<std::string>();
+  request.auxiliary = result["auxiliary"].as<std::string>();
   const std::string labels = result["labels"].as<std::string>();
   require_one_of("labels", labels, {"sentence", "token"});
   request.token_labels = labels == "token";

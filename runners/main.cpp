@@ -18,7 +18,7 @@ constexpr const char* kUsage =
     "commands:\n"
     "  plugins list                     every backbone, multiplexer, demultiplexer and task found\n"
     "  plugins describe NAME            a component's options, types, defaults and presets\n"
-    "  pretrain --config FILE --out DIR the retrieval warm-up\n"
+    "  pretrain --config FILE --out DIR a warm-up (the task is an objective)\n"
     "  finetune --config FILE --from RUN --out DIR\n"
     "                                   finetune a task from a warm-up (or any checkpoint)\n"
     "  train --config FILE --out DIR    train whatever the config describes\n"

@@ -9,6 +9,7 @@
 #include "datamux/core/plugin_host.h"
 #include "datamux/core/plugin_search_path.h"
 #include "datamux/core/plugin_skeleton.h"
+#include "datamux/sdk/join.h"
 
 namespace datamux::cli {
 namespace {
@@ -139,8 +140,8 @@ void print_markdown(const std::vector<ComponentEntry>& entries, bool whole_docum
                  "The keys each component accepts in its config section, besides `plugin` and "
                  "`preset` (see [configs.md](configs.md)). A preset sets the values it lists; "
                  "your own keys override them, and `\"preset\": \"tiny\"` means "
-                 "`<plugin>-tiny`. The `retrieval` section takes the options of the `retrieval` "
-                 "task.\n\n";
+                 "`<plugin>-tiny`. The `auxiliary` section takes the options of the task it names "
+                 "(an objective).\n\n";
   std::optional<ComponentKind> kind;
   for (const ComponentEntry& entry : entries) {
     if (whole_document && kind != entry.kind) {
@@ -192,8 +193,7 @@ int describe(PluginHost& host, const std::string& name, const std::string& kind,
   if (found.empty()) {
     std::set<std::string> names;
     for (const auto& row : host.list()) names.insert(row.name);
-    std::string all;
-    for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+    const std::string all = join(names);
     throw Error("no component named '" + name + "'" + (kind.empty() ? "" : " of kind " + kind) +
                 " (available: " + (all.empty() ? "none" : all) + ")");
   }

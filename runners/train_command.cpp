@@ -16,7 +16,7 @@ namespace {
 
 const char* description(RunCommand command) {
   switch (command) {
-    case RunCommand::kPretrain: return "Run the retrieval warm-up (task.plugin must be retrieval).";
+    case RunCommand::kPretrain: return "Run a warm-up (task.plugin must be an objective, e.g. retrieval).";
     case RunCommand::kFinetune: return "Finetune a task from a warm-up run or checkpoint (--from).";
     case RunCommand::kTrain: break;
   }

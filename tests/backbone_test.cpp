@@ -18,7 +18,8 @@ test::BuiltModel backbone_model(const std::string& backbone, const std::string& 
     "model": {"num_instances": 2},
     "backbone": {"plugin": ")" + backbone + R"(", "preset": ")" + backbone + R"(-tiny")" +
                                  options + R"(},
-    "task": {"plugin": "sequence_classification"}})");
+    "multiplexer": {"plugin": "gaussian_hadamard"}, "demultiplexer": {"plugin": "index"},
+    "task": {"plugin": "sequence_classification"}, "auxiliary": {"plugin": "retrieval"}})");
 }
 
 TEST(Albert, OneSharedGroupMakesTheSizeIndependentOfDepth) {
@@ -64,7 +65,8 @@ TEST(AttentionMask, PadsAreMaskedByDefaultAndAttendedWhenAskedTo) {
     auto built = test::build_from_config(
         R"({"model": {"num_instances": 1, "attention_mask": )" + std::string(masked ? "true" : "false") +
         R"(}, "backbone": {"plugin": "roberta", "preset": "roberta-tiny", "dropout": 0,
-        "attention_dropout": 0}, "task": {"plugin": "sequence_classification"}})");
+        "attention_dropout": 0}, "multiplexer": {"plugin": "gaussian_hadamard"}, "demultiplexer": {"plugin": "index"},
+        "task": {"plugin": "sequence_classification"}, "auxiliary": {"plugin": "retrieval"}})");
     Backbone& roberta = built.model->backbone();
     torch::NoGradGuard no_grad;
     torch::Tensor x = torch::randn({1, 6, 64});

@@ -21,8 +21,8 @@ std::string tiny_model(const std::string& backbone, const std::string& multiplex
     "backbone": )" + backbone + R"(,
     "multiplexer": {"plugin": ")" + multiplexer + R"("},
     "demultiplexer": {"plugin": ")" + demultiplexer + R"("},
-    "task": {"plugin": ")" + task + R"("}
-  })";
+    "task": {"plugin": ")" + task + R"("})" +
+         (task == "retrieval" ? "" : R"(, "auxiliary": {"plugin": "retrieval"})") + "}";
 }
 
 // d = 8, 2 heads, feed-forward 12, 2 layers.
@@ -30,7 +30,7 @@ const std::string kRoberta =
     R"({"plugin": "roberta", "num_layers": 2, "hidden_size": 8, "num_heads": 2, "intermediate_size": 12})";
 
 FlopShape mixed_shape(MuxModel& model) {
-  return {kGroups, kN, model.demultiplexer().prefix_length() + kLength, model.backbone().hidden_size()};
+  return {kGroups, kN, model.prefix_length() + kLength, model.backbone().hidden_size()};
 }
 FlopShape head_shape(MuxModel& model) {
   return {kGroups, kN, kLength, model.backbone().hidden_size()};
@@ -54,8 +54,8 @@ TEST(FlopCount, RobertaGaussianIndexMatchHandCount) {
   // dense 8x8 and out 8x2 on 6 instances: 2*6*8*(8+2).
   EXPECT_EQ(model.task().flops(head_shape(model)), 960.0);
   // The retrieval head on one drawn instance per group and position: 2*3*5*8*(8+100).
-  ASSERT_NE(model.retrieval(), nullptr);
-  EXPECT_EQ(model.retrieval()->flops(head_shape(model)), 25920.0);
+  ASSERT_NE(model.auxiliary(), nullptr);
+  EXPECT_EQ(model.auxiliary()->flops(head_shape(model)), 25920.0);
 }
 
 TEST(FlopCount, AlbertCountsTheEmbeddingProjectionAndEveryApplication) {

@@ -93,7 +93,7 @@ TEST(Cli, TrainWritesMetricsAndRecords) {
   EXPECT_STREQ(run["status"].GetString(), "complete");
   ASSERT_EQ(run["final_eval"]["counts"].Size(), 1u);
   EXPECT_STREQ(run["final_eval"]["counts"][0].GetString(), "examples");
-  EXPECT_EQ(run["plugins"].Size(), 5u);  // the four configured and the auxiliary retrieval head
+  EXPECT_EQ(run["plugins"].Size(), 5u);  // the four configured and the auxiliary objective (retrieval)
   EXPECT_EQ(read_json_file(out / "config.json")["backbone"]["num_layers"].GetInt(), 1);
   EXPECT_TRUE(std::filesystem::exists(out / "model.pt"));
 }
@@ -150,7 +150,8 @@ TEST(Cli, SameBinaryTrainsEveryBackboneFromConfigsDifferingOnlyInItsName) {
       "model": {"num_instances": 2, "max_seq_length": 16},
       "data": {"train_examples": 64, "eval_examples": 16},
       "backbone": {"plugin": ")" + std::string(backbone) + R"(", "preset": "tiny"},
-      "task": {"plugin": "sequence_classification"},
+      "multiplexer": {"plugin": "gaussian_hadamard"}, "demultiplexer": {"plugin": "index"},
+      "task": {"plugin": "sequence_classification"}, "auxiliary": {"plugin": "retrieval"},
       "train": {"steps": 3, "batch_size": 4}})");
     const auto out = dir.path() / backbone;
     const auto result =

@@ -51,7 +51,7 @@ TEST_P(Combination, ShapesLossAndGradients) {
   model.to(device());
   model.train();
   const std::int64_t n = choice.n, rows = kGroups * n;
-  const std::int64_t prefix = model.demultiplexer().prefix_length();
+  const std::int64_t prefix = model.prefix_length();
 
   const ForwardResult result = model.forward(batch());
   EXPECT_EQ(result.muxed_hidden.sizes(),

@@ -61,6 +61,7 @@ TEST(Config, UnknownKeyNamesFileSectionAndSuggestion) {
 
 TEST(Config, UnknownPluginOptionNamesThePlugin) {
   const auto message = resolve_error(R"({"backbone": {"plugin": "roberta", "colour": 1},
+                                         "multiplexer": {"plugin": "gaussian_hadamard"}, "demultiplexer": {"plugin": "index"},
                                          "task": {"plugin": "sequence_classification"}})");
   EXPECT_CONTAINS(message, "unknown key 'colour' in section 'backbone'");
   EXPECT_CONTAINS(message, "backbone 'roberta'");

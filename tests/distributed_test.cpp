@@ -129,7 +129,7 @@ std::string equivalence_config(const std::string& backbone, std::int64_t steps,
                                                  : R"("dropout": 0.0, "attention_dropout": 0.0)";
   return test::model_config(choice, R"(
     "backbone": {"plugin": ")" + backbone + R"(", "preset": ")" + backbone + R"(-tiny", )" + dropout + R"(},
-    "model": {"retrieval_weight": 0},
+    "model": {"auxiliary_weight": 0},
     "task": {"classifier_dropout": 0.0},
     "data": {"train_examples": 200, "eval_examples": 16, "min_words": 8, "max_words": 8},
     "train": {"steps": )" + std::to_string(steps) + R"(, "learning_rate": 0.002, "warmup_steps": 3,

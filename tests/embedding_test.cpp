@@ -41,6 +41,7 @@ struct SentimentRun {
       "data": {"format": "sst2", "train_file": ")" + (data / "sst2" / "train.tsv").string() +
       R"(", "eval_file": ")" + dev.string() + R"(", "train_examples": 600, "vocab_size": 400},
       "backbone": {"plugin": "roberta", "preset": "tiny"},
+      "multiplexer": {"plugin": "gaussian_hadamard"}, "demultiplexer": {"plugin": "index"},
       "task": {"plugin": "sequence_classification", "pooling": "mean"},
       "train": {"steps": 40, "batch_size": 4, "learning_rate": 0.002, "throughput_repeats": 1}})");
     run = scratch.path() / "run";

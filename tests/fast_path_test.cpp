@@ -39,7 +39,8 @@ std::string case_name(const ::testing::TestParamInfo<PathCase>& info) {
 class FastPath : public ::testing::TestWithParam<PathCase> {
  protected:
   // The tiny preset without dropout, so that training mode is deterministic, with the
-  // auxiliary retrieval head (on by default), so that both heads and their gradients count.
+  // auxiliary retrieval objective (test::model_config's), so that both heads and their
+  // gradients count.
   test::BuiltModel build() const {
     ModelChoice choice;
     choice.backbone = GetParam().backbone;
@@ -64,7 +65,7 @@ class FastPath : public ::testing::TestWithParam<PathCase> {
     torch::manual_seed(5);
     const ForwardResult result = model.forward(batch());
     std::vector<torch::Tensor> out{result.task.logits.to(torch::kFloat)};
-    if (result.retrieval.logits.defined()) out.push_back(result.retrieval.logits.to(torch::kFloat));
+    if (result.auxiliary.logits.defined()) out.push_back(result.auxiliary.logits.to(torch::kFloat));
     return out;
   }
 

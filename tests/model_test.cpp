@@ -28,15 +28,21 @@ INSTANTIATE_TEST_SUITE_P(N, ForwardShapes, ::testing::Values(1, 2, 5));
 TEST(IndexDemultiplexer, PrefixMarksEachInstancesSlot) {
   const std::int64_t n = 3;
   auto built = test::build_from_config(test::tiny_config(n));
-  const SpecialTokens tokens;
-  const torch::Tensor ids = torch::full({2 * n, 4}, tokens.first_ordinary(), torch::kLong);
+  // build_from_config places the reserved tokens in declared order from id 4: <mux_cls> 4,
+  // <mux_fill> 5, <mux_idx0> 6, ...
+  ASSERT_EQ(built.config.layout.reserved_tokens.size(), 66u);
+  EXPECT_EQ(built.config.layout.reserved_tokens[0], "<mux_cls>");
+  EXPECT_EQ(built.config.layout.reserved_tokens[1], "<mux_fill>");
+  EXPECT_EQ(built.config.layout.reserved_tokens[2], "<mux_idx0>");
+  const std::int64_t cls = 4, filler = 5, first_index = 6;
+  const torch::Tensor ids = torch::full({2 * n, 4}, test::kFirstOrdinaryId, torch::kLong);
   const torch::Tensor prefixed = built.model->demultiplexer().add_prefix(ids);
   ASSERT_EQ(prefixed.sizes(), (std::vector<std::int64_t>{2 * n, 4 + n + 1}));
+  EXPECT_EQ(built.model->prefix_length(), n + 1);
   for (std::int64_t row = 0; row < 2 * n; ++row) {
     for (std::int64_t slot = 0; slot < n; ++slot)
-      EXPECT_EQ(prefixed[row][slot].item<std::int64_t>(),
-                slot == row % n ? tokens.first_index + slot : tokens.mux_filler);
-    EXPECT_EQ(prefixed[row][n].item<std::int64_t>(), tokens.mux_cls);
+      EXPECT_EQ(prefixed[row][slot].item<std::int64_t>(), slot == row % n ? first_index + slot : filler);
+    EXPECT_EQ(prefixed[row][n].item<std::int64_t>(), cls);
   }
 }
 

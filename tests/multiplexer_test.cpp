@@ -15,7 +15,8 @@ struct MuxFixture {
       "model": {"num_instances": )" + std::to_string(n) + R"(},
       "backbone": {"plugin": "roberta", "preset": "roberta-tiny"},
       "multiplexer": {"plugin": ")" + plugin + "\"" + extra_mux_options + R"(},
-      "task": {"plugin": "sequence_classification"}})";
+      "demultiplexer": {"plugin": "index"},
+      "task": {"plugin": "sequence_classification"}, "auxiliary": {"plugin": "retrieval"}})";
   }
   explicit MuxFixture(std::int64_t n, const std::string& extra_mux_options = "",
                       const std::string& plugin = "gaussian_hadamard")
@@ -74,7 +75,8 @@ TEST(GaussianHadamard, VectorsComeFromTheRunSeedAndAreSavedWithTheModel) {
   EXPECT_TRUE(torch::equal(first.phi(), again.phi()));
   auto other_seed = test::build_from_config(R"({"run": {"seed": 99}, "model": {"num_instances": 3},
       "backbone": {"plugin": "roberta", "preset": "roberta-tiny"},
-      "task": {"plugin": "sequence_classification"}})");
+      "multiplexer": {"plugin": "gaussian_hadamard"}, "demultiplexer": {"plugin": "index"},
+      "task": {"plugin": "sequence_classification"}, "auxiliary": {"plugin": "retrieval"}})");
   EXPECT_FALSE(torch::equal(first.phi(), other_seed.model->multiplexer().named_buffers()["phi"]));
 
   test::ScratchDir dir;

@@ -62,7 +62,8 @@ class Pipeline : public ::testing::Test {
     // One thread: libtorch's thread pool on cores that other tests share runs many times slower.
     return R"({"run": {"seed": 2, "device": "cpu", "threads": 1},
                "model": {"num_instances": 2, "max_seq_length": 32},
-               "backbone": {"plugin": "roberta", "preset": "tiny"},)" + rest + "}";
+               "backbone": {"plugin": "roberta", "preset": "tiny"},
+               "multiplexer": {"plugin": "gaussian_hadamard"}, "demultiplexer": {"plugin": "index"},)" + rest + "}";
   }
   static std::string data(const std::string& file) { return (dir_->path() / "data" / file).string(); }
   static std::filesystem::path run(const std::string& name) { return dir_->path() / name; }
@@ -72,6 +73,7 @@ class Pipeline : public ::testing::Test {
                                       const std::string& task_section) {
     const auto config = dir_->write(name + ".json", common(data_section + R"(,
       "task": )" + task_section + R"(,
+      "auxiliary": {"plugin": "retrieval"},
       "train": {"steps": 200, "batch_size": 16, "learning_rate": 0.002, "warmup_steps": 10})"));
     const auto result = test::run_datamux("train --config " + config.string() + " --out " +
                                           run(name).string() + " --set train.init_from=" +

@@ -140,7 +140,8 @@ TEST(PluginLoader, ThrowingConstructorNamesThePlugin) {
   PluginHost host(plugin_search_path({fixture_dir("throwing").string()}));
   const auto message = error_of([&] {
     ExperimentConfig clean = ExperimentConfig::from_json_text(R"({
-      "backbone": {"plugin": "throwing"}, "task": {"plugin": "sequence_classification"}})",
+      "backbone": {"plugin": "throwing"}, "multiplexer": {"plugin": "gaussian_hadamard"},
+      "demultiplexer": {"plugin": "mlp"}, "task": {"plugin": "sequence_classification"}})",
                                                               "<inline>");
     const ResolvedConfig resolved = resolve_config(clean, host);
     DataShape shape;

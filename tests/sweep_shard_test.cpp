@@ -62,9 +62,11 @@ struct ToyGrid {
       "model": {"max_seq_length": 16},
       "data": {"format": "toy", "train_examples": 96, "eval_examples": 16},
       "backbone": {"plugin": "lstm", "preset": "tiny"},
+      "multiplexer": {"plugin": "gaussian_hadamard"}, "demultiplexer": {"plugin": "index"},
       "train": {"steps": 3, "batch_size": 4, "learning_rate": 0.002, "throughput_repeats": 0},)";
     dir.write("warmup.json", "{" + common + R"("task": {"plugin": "retrieval"}})");
-    dir.write("classify.json", "{" + common + R"("task": {"plugin": "sequence_classification"}})");
+    dir.write("classify.json", "{" + common + R"("task": {"plugin": "sequence_classification"},
+      "auxiliary": {"plugin": "retrieval"}})");
     config = dir.write("sweep.json", R"({"name": "grid",
       "backbones": {"lstm": {"plugin": "lstm", "preset": "tiny"},
                     "roberta": {"plugin": "roberta", "preset": "tiny"}},

@@ -21,9 +21,11 @@ struct ToySweep {
       "data": {"format": "toy", "train_examples": 120, "eval_examples": 16},
       "backbone": {"plugin": "lstm", "preset": "tiny"},
       "train": {"steps": 3, "batch_size": 4, "learning_rate": 0.002, "checkpoint_every": 2,
-                "throughput_repeats": 1},)";
+                "throughput_repeats": 1},
+      "multiplexer": {"plugin": "gaussian_hadamard"}, "demultiplexer": {"plugin": "index"},)";
     dir.write("warmup.json", "{" + common + R"("task": {"plugin": "retrieval"}})");
-    dir.write("classify.json", "{" + common + R"("task": {"plugin": "sequence_classification"}})");
+    dir.write("classify.json", "{" + common + R"("task": {"plugin": "sequence_classification"},
+      "auxiliary": {"plugin": "retrieval"}})");
     config = dir.write("sweep.json", R"({"name": "toy", "backbones": )" + backbones +
                                          R"(, "num_instances": )" + ns +
                                          R"(, "warmup": "warmup.json", "tasks": {"classify": "classify.json"}})");

@@ -16,11 +16,7 @@ namespace {
 
 // The tiny test model with another task plugin.
 std::string config_with_task(const std::string& task, std::int64_t n = 2) {
-  std::string config = test::tiny_config(n);
-  const std::string from = R"("plugin": "sequence_classification")";
-  const auto at = config.find(from);
-  EXPECT_NE(at, std::string::npos);
-  return config.replace(at, from.size(), R"("plugin": ")" + task + R"(")");
+  return test::tiny_config(n, R"("task": {"plugin": ")" + task + R"("})");
 }
 
 // A task created by its plugin's own ComponentSpec, with a ModelContext chosen by the test.
@@ -84,7 +80,8 @@ ModelContext ner_context(std::int64_t hidden = 16) {
 TEST(TokenClassificationTask, ShapesAndLossThroughTheModel) {
   const std::int64_t n = 2, groups = 3, length = 9, classes = 5;
   auto built = test::build_from_config(config_with_task("token_classification", n), 100, classes);
-  EXPECT_EQ(built.model->task().granularity(), Granularity::kToken);
+  EXPECT_FALSE(built.model->task().reads().sentence);
+  EXPECT_TRUE(built.model->task().reads().tokens);
   EXPECT_EQ(built.model->task().primary_metric(), "f1");
   Batch batch = test::random_batch(groups, n, length, 100, classes, 11);
   torch::manual_seed(1);
@@ -175,11 +172,11 @@ TEST(TokenClassificationTask, MetricIsConllOverLabelledPositionsAcrossBatches) {
   Batch first;
   first.labels = label_tensor({{1, X, 2, 0, 3, X}, {X, X, X, X, X, X}});
   const auto first_logits = logits_for({{1, 3, 2, 0, 0, 4}, {1, 1, 1, 1, 1, 1}}, 5);
-  metric->update(first_logits, first);
+  metric->update(first_logits, first.labels, first);
   // Batch 2: gold B-LOC I-LOC, predicted B-LOC I-LOC (the pad predicts B-PER).
   Batch second;
   second.labels = label_tensor({{3, 4, X}});
-  metric->update(logits_for({{3, 4, 1}}, 5), second);
+  metric->update(logits_for({{3, 4, 1}}, 5), second.labels, second);
 
   // gold chunks PER, LOC, LOC = 3; predicted PER, LOC = 2; correct 2.
   // P = 1, R = 2/3, F1 = 0.8; tags right on 3 of 4 + 2 of 2 words.
@@ -214,7 +211,7 @@ TEST(TokenClassificationTask, MetricScoresTruncatedWordsAsPredictedO) {
   Batch batch;
   batch.labels = label_tensor({{1, 2, 0, X}, {1, X, X, X}, {3, 0, X, X}});
   batch.truncated_labels = label_tensor({{3, 3}, {2, 0}, {X, X}});
-  metric->update(logits_for({{1, 1, 0, 0}, {1, 0, 0, 0}, {3, 0, 0, 0}}, 5), batch);
+  metric->update(logits_for({{1, 1, 0, 0}, {1, 0, 0, 0}, {3, 0, 0, 0}}, 5), batch.labels, batch);
 
   // What conlleval gives for the whole sentences, every cut-off word tagged O.
   metrics::ConllCounter whole;
@@ -233,7 +230,7 @@ TEST(TokenClassificationTask, MetricScoresTruncatedWordsAsPredictedO) {
 
   Batch wrong = batch;
   wrong.truncated_labels = label_tensor({{3, 3}});
-  EXPECT_THROW(metric->update(logits_for({{1, 1, 0, 0}, {1, 0, 0, 0}, {3, 0, 0, 0}}, 5), wrong),
+  EXPECT_THROW(metric->update(logits_for({{1, 1, 0, 0}, {1, 0, 0, 0}, {3, 0, 0, 0}}, 5), wrong.labels, wrong),
                Error);
 }
 
@@ -269,7 +266,8 @@ Batch retrieval_batch(std::int64_t groups, std::int64_t n, std::int64_t length,
 TEST(RetrievalTask, ShapesAndFiniteLossThroughTheModel) {
   const std::int64_t n = 3, groups = 2, length = 7, vocab = 100;
   auto built = test::build_from_config(config_with_task("retrieval", n), vocab, 0);
-  EXPECT_EQ(built.model->task().granularity(), Granularity::kToken);
+  EXPECT_FALSE(built.model->task().reads().sentence);
+  EXPECT_TRUE(built.model->task().reads().tokens);
   EXPECT_EQ(built.model->task().primary_metric(), "accuracy");
   Batch batch = test::random_batch(groups, n, length, vocab, 2, 4);
   batch.labels = torch::Tensor();
@@ -388,7 +386,7 @@ TEST(RetrievalTask, MetricIsTokenAccuracyOfTheDrawAcrossBatches) {
     in.tokens = torch::randn({groups * n, length, d});
     torch::manual_seed(seed + 100);
     const TaskOutput out = made.task->forward(in, batch);
-    metric->update(out.logits, batch);
+    metric->update(out.logits, out.targets, batch);
     torch::manual_seed(seed + 100);
     const torch::Tensor k = torch::randint(n, {groups, length}, torch::kLong);
     const torch::Tensor predicted = out.logits.argmax(-1);
@@ -407,8 +405,13 @@ TEST(RetrievalTask, MetricIsTokenAccuracyOfTheDrawAcrossBatches) {
   EXPECT_DOUBLE_EQ(values[0].second, double(correct) / double(counted));
   EXPECT_EQ(values[1].second, double(counted));
 
-  // Logits that are not the latest forward's cannot be scored against its draw.
-  EXPECT_THROW(metric->update(torch::zeros({groups, length, vocab}), Batch{}), Error);
+  // The metric scores exactly the targets it is given: mismatched shapes are an error, and
+  // no targets count nothing.
+  EXPECT_THROW(metric->update(torch::zeros({groups, length, vocab}),
+                              torch::zeros({groups, length + 1}, torch::kLong), Batch{}),
+               Error);
+  metric->update(torch::zeros({groups, length, vocab}), torch::Tensor(), Batch{});
+  EXPECT_EQ(metric->compute()[1].second, double(counted));
 }
 
 TEST(RetrievalTask, NeedsAVocabulary) {
@@ -424,10 +427,10 @@ TEST(SequenceClassificationTask, BinaryMetricAddsF1OfLabelOne) {
   // right on 3 of the 5 counted rows; TP 2, FP 1, FN 1 -> F1 = 2*2 / (2*2 + 1 + 1) = 2/3.
   Batch first;
   first.labels = torch::tensor(std::vector<std::int64_t>{1, 0, 1});
-  metric->update(torch::tensor({{0.f, 1.f}, {0.f, 1.f}, {1.f, 0.f}}), first);
+  metric->update(torch::tensor({{0.f, 1.f}, {0.f, 1.f}, {1.f, 0.f}}), first.labels, first);
   Batch second;
   second.labels = torch::tensor(std::vector<std::int64_t>{1, kIgnoreLabel, 0});
-  metric->update(torch::tensor({{0.f, 1.f}, {0.f, 1.f}, {1.f, 0.f}}), second);
+  metric->update(torch::tensor({{0.f, 1.f}, {0.f, 1.f}, {1.f, 0.f}}), second.labels, second);
   const MetricValues values = metric->compute();
   EXPECT_EQ(names_of(values), (std::vector<std::string>{"accuracy", "f1", "examples"}));
   EXPECT_EQ(counts_of(*metric, values), std::vector<std::string>{"examples"});
@@ -448,8 +451,11 @@ std::string classification_config(const std::string& options) {
 TEST(SequenceClassificationTask, MeanPoolingAveragesEachInstancesOwnTokenStates) {
   auto cls = test::build_from_config(test::tiny_config(2), 100, 2);
   auto mean = test::build_from_config(classification_config(R"("pooling": "mean")"), 100, 2);
-  EXPECT_EQ(cls.model->task().granularity(), Granularity::kSentence);
-  ASSERT_EQ(mean.model->task().granularity(), Granularity::kToken);
+  // Each reads only the state it pools: mean pooling is a sentence task reading token states.
+  EXPECT_TRUE(cls.model->task().reads().sentence);
+  EXPECT_FALSE(cls.model->task().reads().tokens);
+  EXPECT_FALSE(mean.model->task().reads().sentence);
+  ASSERT_TRUE(mean.model->task().reads().tokens);
   Task& head = mean.model->task();
   head.eval();  // no dropout
 
@@ -494,7 +500,7 @@ TEST(SequenceClassificationTask, MoreLabelsReportAccuracyOnly) {
   auto metric = built.model->task().make_metric();
   Batch batch;
   batch.labels = torch::tensor(std::vector<std::int64_t>{2, 1});
-  metric->update(torch::tensor({{0.f, 0.f, 1.f}, {1.f, 0.f, 0.f}}), batch);
+  metric->update(torch::tensor({{0.f, 0.f, 1.f}, {1.f, 0.f, 0.f}}), batch.labels, batch);
   const MetricValues values = metric->compute();
   EXPECT_EQ(names_of(values), (std::vector<std::string>{"accuracy", "examples"}));
   EXPECT_DOUBLE_EQ(values[0].second, 0.5);

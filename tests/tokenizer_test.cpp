@@ -30,19 +30,35 @@ class TokenizerTest : public ::testing::Test {
     dir_ = new test::ScratchDir();
     TokenizerTraining options;
     options.vocab_size = 300;
+    options.reserved_tokens = reserved();
     Tokenizer::train(corpus(), dir_->path() / "sp.model", options);
   }
   static void TearDownTestSuite() { delete dir_; }
-  static Tokenizer tokenizer() { return Tokenizer::load(dir_->path() / "sp.model"); }
+  // What a demultiplexer might reserve (DemultiplexerLayout::reserved_tokens).
+  static std::vector<std::string> reserved() { return {"<mux_cls>", "<mux_fill>", "<slot_a0>"}; }
+  static Tokenizer tokenizer() { return Tokenizer::load(dir_->path() / "sp.model", reserved()); }
   static test::ScratchDir* dir_;
 };
 test::ScratchDir* TokenizerTest::dir_ = nullptr;
 
 TEST_F(TokenizerTest, ReservesDatamuxSpecialIds) {
   const Tokenizer t = tokenizer();
-  EXPECT_GT(t.vocab_size(), t.special().first_ordinary());
+  // The reserved symbols right after pad, unk, bos, eos, in the order asked for.
+  EXPECT_EQ(t.reserved_ids(), (std::vector<std::int64_t>{4, 5, 6}));
+  const std::int64_t first_ordinary = 7;
+  EXPECT_GT(t.vocab_size(), first_ordinary);
   for (std::int64_t id : t.encode("the river bank opened a new branch"))
-    EXPECT_GE(id, t.special().first_ordinary()) << "ordinary text must never map to a reserved id";
+    EXPECT_GE(id, first_ordinary) << "ordinary text must never map to a reserved id";
+  // Asked for in another order or in part, each symbol keeps its id.
+  EXPECT_EQ(Tokenizer::load(dir_->path() / "sp.model", {"<slot_a0>", "<mux_cls>"}).reserved_ids(),
+            (std::vector<std::int64_t>{6, 4}));
+}
+
+TEST_F(TokenizerTest, RefusesAModelWithoutAReservedTokenTheRunNeeds) {
+  const std::string message =
+      test::error_of([&] { Tokenizer::load(dir_->path() / "sp.model", {"<mux_cls>", "<pair_b1>"}); });
+  EXPECT_CONTAINS(message, "sp.model");
+  EXPECT_CONTAINS(message, "has no reserved token '<pair_b1>'");
 }
 
 TEST_F(TokenizerTest, RoundTripsText) {
@@ -59,8 +75,9 @@ TEST_F(TokenizerTest, RoundTripsText) {
 TEST_F(TokenizerTest, TrainingIsDeterministicForASeed) {
   TokenizerTraining options;
   options.vocab_size = 300;
+  options.reserved_tokens = reserved();
   Tokenizer::train(corpus(), dir_->path() / "again.model", options);
-  const Tokenizer a = tokenizer(), b = Tokenizer::load(dir_->path() / "again.model");
+  const Tokenizer a = tokenizer(), b = Tokenizer::load(dir_->path() / "again.model", reserved());
   EXPECT_EQ(a.encode("maria opened a branch in paris"), b.encode("maria opened a branch in paris"));
 }
 

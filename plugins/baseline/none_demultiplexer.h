@@ -13,7 +13,6 @@ namespace datamux::plugins::baseline {
 
 class NoneDemultiplexer : public Demultiplexer {
  public:
-  std::int64_t prefix_length() const override { return 0; }
   torch::Tensor add_prefix(const torch::Tensor& input_ids) override { return input_ids; }
   // (B, L, d) -> (B, d)
   torch::Tensor sentence(const torch::Tensor& hidden) override {

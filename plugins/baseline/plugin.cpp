@@ -39,6 +39,7 @@ void register_components(Registrar& registrar) {
     require_single_instance("demultiplexer", ctx);
     return std::make_shared<NoneDemultiplexer>();
   };
+  demultiplexer.declares.layout = [](const Options&, std::int64_t) { return DemultiplexerLayout{}; };
   registrar.add_demultiplexer(std::move(demultiplexer));
 }
 

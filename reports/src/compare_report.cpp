@@ -11,6 +11,7 @@
 #include "datamux/sdk/error.h"
 #include "json_values.h"
 #include "report_parts.h"
+#include "datamux/sdk/join.h"
 
 namespace datamux::reports {
 namespace {
@@ -129,7 +130,7 @@ rapidjson::Value config_differences_json(const std::vector<ConfigDifference>& di
   rapidjson::Value list(rapidjson::kArrayType);
   for (std::size_t d = 0; d < differences.size(); ++d) {
     rapidjson::Value item(rapidjson::kObjectType);
-    add_member(item, "key", json_text(differences[d].key, a), a);
+    add_member(item, "key", json_string(differences[d].key, a), a);
     rapidjson::Value values(rapidjson::kArrayType);
     for (const auto& value : differences[d].values) values.PushBack(config_value_json(value, a), a);
     add_member(item, "values", std::move(values), a);
@@ -246,8 +247,8 @@ rapidjson::Value run_metrics_json(const std::vector<RunRecords>& runs, bool best
   for (const auto& name : evaluation_names(runs, best)) {
     const auto values = evaluation_values(runs, best, name);
     rapidjson::Value item(rapidjson::kObjectType);
-    add_member(item, "name", json_text(name, a), a);
-    add_member(item, "kind", json_text(any_count(runs, name) ? "count" : "score", a), a);
+    add_member(item, "name", json_string(name, a), a);
+    add_member(item, "kind", json_string(any_count(runs, name) ? "count" : "score", a), a);
     add_member(item, "values", numbers_json(values, a), a);
     add_member(item, "differences", numbers_json(differences_from_first(values), a), a);
     metrics.PushBack(item, a);
@@ -301,14 +302,14 @@ rapidjson::Value run_throughput_json(const std::vector<RunRecords>& runs, JsonAl
   rapidjson::Value list(rapidjson::kArrayType);
   for (std::size_t i = 0; i < runs.size(); ++i) {
     rapidjson::Value item(rapidjson::kObjectType);
-    add_member(item, "label", json_text(label(i), a), a);
+    add_member(item, "label", json_string(label(i), a), a);
     const auto& throughput = runs[i].run.throughput;
     add_member(item, "instances_per_s", json_number_or_null(instances[i]), a);
     add_member(item, "passes_per_s",
                json_number_or_null(throughput ? std::optional<double>(throughput->passes_per_s)
                                               : std::nullopt),
                a);
-    add_member(item, "device", throughput ? json_text(throughput->device, a) : rapidjson::Value(), a);
+    add_member(item, "device", throughput ? json_string(throughput->device, a) : rapidjson::Value(), a);
     add_member(item, "ratio_to_a", json_number_or_null(ratios[i]), a);
     list.PushBack(item, a);
   }
@@ -351,7 +352,7 @@ rapidjson::Value run_losses_json(const std::vector<RunRecords>& runs, JsonAlloca
   rapidjson::Value list(rapidjson::kArrayType);
   for (std::size_t i = 0; i < runs.size(); ++i) {
     rapidjson::Value item(rapidjson::kObjectType);
-    add_member(item, "label", json_text(label(i), a), a);
+    add_member(item, "label", json_string(label(i), a), a);
     item.AddMember("step_lines", static_cast<uint64_t>(runs[i].metrics.step_lines), a);
     const auto mean_json = [&](rapidjson::Value& point, const LossMean& mean) {
       point.AddMember("step", static_cast<int64_t>(mean.step), a);
@@ -388,9 +389,9 @@ rapidjson::Value items_json(const std::vector<std::filesystem::path>& dirs,
   rapidjson::Value list(rapidjson::kArrayType);
   for (std::size_t i = 0; i < dirs.size(); ++i) {
     rapidjson::Value item(rapidjson::kObjectType);
-    add_member(item, "label", json_text(label(i), a), a);
-    add_member(item, "dir", json_text(shown_path(dirs[i]), a), a);
-    add_member(item, "status", json_text(statuses[i], a), a);
+    add_member(item, "label", json_string(label(i), a), a);
+    add_member(item, "dir", json_string(shown_path(dirs[i]), a), a);
+    add_member(item, "status", json_string(statuses[i], a), a);
     list.PushBack(item, a);
   }
   return list;
@@ -509,8 +510,7 @@ void refuse_unrelated_sweeps(const std::vector<SweepRecords>& sweeps,
       }
     if (!shared) {
       const auto names = [](const SweepTables& t) {
-        std::string text;
-        for (const auto& task : t.grid.tasks) text += (text.empty() ? "" : ", ") + task.name;
+        const std::string text = join(t.grid.tasks, ", ", [](const auto& task) { return task.name; });
         return text.empty() ? std::string("none") : text;
       };
       throw Error(std::string(kCommand) + ": " + shown_path(sweeps.front().dir) + " (tasks " +
@@ -657,15 +657,15 @@ rapidjson::Value cells_json(const std::vector<Cell>& cells, bool throughput, Jso
   rapidjson::Value list(rapidjson::kArrayType);
   for (const auto& cell : cells) {
     rapidjson::Value item(rapidjson::kObjectType);
-    add_member(item, "task", json_text(cell.task, a), a);
+    add_member(item, "task", json_string(cell.task, a), a);
     item.AddMember("num_instances", static_cast<int64_t>(cell.n), a);
-    add_member(item, "backbone", json_text(cell.backbone, a), a);
+    add_member(item, "backbone", json_string(cell.backbone, a), a);
     const auto values = cell_values(cell, throughput);
     if (throughput) {
       add_member(item, "instances_per_s", numbers_json(values, a), a);
       add_member(item, "ratios_to_a", numbers_json(ratios_to_first(values), a), a);
     } else {
-      add_member(item, "metric", json_text(cell.metric, a), a);
+      add_member(item, "metric", json_string(cell.metric, a), a);
       add_member(item, "values", numbers_json(values, a), a);
       add_member(item, "differences", numbers_json(differences_from_first(values), a), a);
     }
@@ -697,7 +697,7 @@ CompareReport compare_document(const std::string& title, const std::string& subj
   CompareReport report;
   report.json = report_json(kCompareReportSchemaVersion, "compare", generated_at);
   auto& a = report.json.GetAllocator();
-  add_member(report.json, "subject", json_text(subject, a), a);
+  add_member(report.json, "subject", json_string(subject, a), a);
   report.document = report_document(title, generated_at);
   return report;
 }
@@ -741,7 +741,7 @@ CompareReport build_run_comparison(const std::vector<RunRecords>& runs,
   rapidjson::Value task_json(rapidjson::kObjectType);
   add_member(task_json, "plugin", json_text_or_null(task.plugin, a), a);
   add_member(task_json, "format", json_text_or_null(task.format, a), a);
-  add_member(task_json, "primary_metric", json_text(task.primary_metric, a), a);
+  add_member(task_json, "primary_metric", json_string(task.primary_metric, a), a);
   add_member(report.json, "task", std::move(task_json), a);
   add_member(report.json, "items", items_json(dirs, statuses, a), a);
   add_member(report.json, "config_differences", config_differences_json(differences, nullptr, a), a);

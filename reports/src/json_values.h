@@ -1,6 +1,7 @@
 #pragma once
 // Small RapidJSON helpers for the reports: building report.json (absent values become null,
-// strings are always copied) and showing a record's JSON value as text.
+// strings are always copied, with the core's json_string) and showing a record's JSON value
+// as text.
 #include <rapidjson/document.h>
 
 #include <cstdint>
@@ -14,10 +15,6 @@ namespace datamux::reports {
 
 using JsonAllocator = rapidjson::Document::AllocatorType;
 
-inline rapidjson::Value json_text(const std::string& text, JsonAllocator& allocator) {
-  return rapidjson::Value(text.c_str(), static_cast<rapidjson::SizeType>(text.size()), allocator);
-}
-
 inline rapidjson::Value json_number_or_null(const std::optional<double>& value) {
   return value ? rapidjson::Value(*value) : rapidjson::Value();
 }
@@ -27,7 +24,7 @@ inline rapidjson::Value json_integer_or_null(const std::optional<std::int64_t>& 
 }
 
 inline rapidjson::Value json_text_or_null(const std::string& text, JsonAllocator& allocator) {
-  return text.empty() ? rapidjson::Value() : json_text(text, allocator);
+  return text.empty() ? rapidjson::Value() : json_string(text, allocator);
 }
 
 // A record value as a table shows it: a string's own text, anything else as compact JSON.
@@ -38,7 +35,7 @@ inline std::string json_value_text(const rapidjson::Value& value) {
 
 inline void add_member(rapidjson::Value& object, const std::string& key, rapidjson::Value value,
                        JsonAllocator& allocator) {
-  object.AddMember(json_text(key, allocator), value, allocator);
+  object.AddMember(json_string(key, allocator), value, allocator);
 }
 
 // {"name": value, ...} in the record's order.

@@ -12,9 +12,9 @@ rapidjson::Document report_json(int schema_version, const std::string& kind,
   rapidjson::Document json(rapidjson::kObjectType);
   auto& a = json.GetAllocator();
   json.AddMember("schema_version", schema_version, a);
-  add_member(json, "kind", json_text(kind, a), a);
-  add_member(json, "generated_at", json_text(generated_at, a), a);
-  add_member(json, "generator", json_text(generator_name(), a), a);
+  add_member(json, "kind", json_string(kind, a), a);
+  add_member(json, "generated_at", json_string(generated_at, a), a);
+  add_member(json, "generator", json_string(generator_name(), a), a);
   return json;
 }
 

@@ -34,7 +34,7 @@ rapidjson::Value throughput_json(const std::optional<Throughput>& throughput,
   object.AddMember("eval_instances", static_cast<int64_t>(throughput->eval_instances), allocator);
   object.AddMember("repeats", static_cast<int64_t>(throughput->repeats), allocator);
   object.AddMember("median_s", throughput->median_s, allocator);
-  add_member(object, "device", json_text(throughput->device, allocator), allocator);
+  add_member(object, "device", json_string(throughput->device, allocator), allocator);
   return object;
 }
 
@@ -53,12 +53,12 @@ rapidjson::Document run_report_json(const RunRecords& records, const std::string
   auto& a = json.GetAllocator();
 
   rapidjson::Value summary(rapidjson::kObjectType);
-  add_member(summary, "name", json_text(directory_name(records.dir), a), a);
-  add_member(summary, "status", json_text(run.status, a), a);
-  add_member(summary, "command", json_text(run.command, a), a);
+  add_member(summary, "name", json_string(directory_name(records.dir), a), a);
+  add_member(summary, "status", json_string(run.status, a), a);
+  add_member(summary, "command", json_string(run.command, a), a);
   add_member(summary, "config_source", json_text_or_null(run.config_source, a), a);
   add_member(summary, "init_from", json_text_or_null(run.init_from, a), a);
-  add_member(summary, "primary_metric", json_text(run.primary_metric, a), a);
+  add_member(summary, "primary_metric", json_string(run.primary_metric, a), a);
   summary.AddMember("steps", static_cast<int64_t>(run.steps), a);
   summary.AddMember("steps_done", static_cast<int64_t>(run.steps_done), a);
   add_member(summary, "wall_s", json_number_or_null(run.wall_s), a);
@@ -69,11 +69,11 @@ rapidjson::Document run_report_json(const RunRecords& records, const std::string
   add_member(json, "config", rapidjson::Value(records.config, a), a);
 
   const auto plugin_json = [&](rapidjson::Value& item, const PluginUse& plugin) {
-    add_member(item, "name", json_text(plugin.name, a), a);
-    add_member(item, "version", json_text(plugin.version, a), a);
-    add_member(item, "path", json_text(plugin.path, a), a);
-    add_member(item, "sha256", json_text(plugin.sha256, a), a);
-    add_member(item, "build_key", json_text(plugin.build_key, a), a);
+    add_member(item, "name", json_string(plugin.name, a), a);
+    add_member(item, "version", json_string(plugin.version, a), a);
+    add_member(item, "path", json_string(plugin.path, a), a);
+    add_member(item, "sha256", json_string(plugin.sha256, a), a);
+    add_member(item, "build_key", json_string(plugin.build_key, a), a);
   };
   add_member(json, "plugins", json_object_array(run.plugins, a, plugin_json), a);
 
@@ -81,9 +81,9 @@ rapidjson::Document run_report_json(const RunRecords& records, const std::string
   add_member(json, "environment", rapidjson::Value(environment, a), a);
 
   rapidjson::Value metrics(rapidjson::kObjectType);
-  add_member(metrics, "primary", json_text(run.primary_metric, a), a);
+  add_member(metrics, "primary", json_string(run.primary_metric, a), a);
   rapidjson::Value counts(rapidjson::kArrayType);
-  for (const auto& name : records.counts) counts.PushBack(json_text(name, a), a);
+  for (const auto& name : records.counts) counts.PushBack(json_string(name, a), a);
   add_member(metrics, "counts", std::move(counts), a);
   add_member(metrics, "final", evaluation_json(run.final_eval, records, a), a);
   add_member(metrics, "best", evaluation_json(run.best_eval, records, a), a);

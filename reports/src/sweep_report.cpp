@@ -10,16 +10,10 @@
 #include "datamux/sdk/error.h"
 #include "json_values.h"
 #include "report_parts.h"
+#include "datamux/sdk/join.h"
 
 namespace datamux::reports {
 namespace {
-
-std::string join_numbers(const std::vector<std::int64_t>& numbers) {
-  std::string out;
-  for (std::size_t i = 0; i < numbers.size(); ++i)
-    out += (i ? ", " : "") + std::to_string(numbers[i]);
-  return out;
-}
 
 std::optional<std::int64_t> loss_curve_n(const SweepRecords& records, const SweepGrid& grid,
                                          const SweepReportOptions& options) {
@@ -28,7 +22,7 @@ std::optional<std::int64_t> loss_curve_n(const SweepRecords& records, const Swee
   if (std::find(grid.num_instances.begin(), grid.num_instances.end(), n) ==
       grid.num_instances.end())
     throw Error((records.dir / "sweep.json").string() + ": no runs with N = " + std::to_string(n) +
-                " for the loss curves (the sweep has N = " + join_numbers(grid.num_instances) +
+                " for the loss curves (the sweep has N = " + join(grid.num_instances) +
                 ")");
   return n;
 }
@@ -42,28 +36,26 @@ std::string metric_label(const std::string& primary_metric) {
 
 // "accuracy for sst2, f1 for ner"
 std::string metrics_by_task(const SweepGrid& grid) {
-  std::string out;
-  for (std::size_t i = 0; i < grid.tasks.size(); ++i)
-    out +=
-        (i ? ", " : "") + metric_label(grid.tasks[i].primary_metric) + " for " + grid.tasks[i].name;
-  return out;
+  return join(grid.tasks, ", ", [](const auto& task) {
+    return metric_label(task.primary_metric) + " for " + task.name;
+  });
 }
 
 // ---- report.json ----
 
 rapidjson::Value run_id_or_null(const SweepRun* run, JsonAllocator& a) {
-  return run ? json_text(run->entry.id, a) : rapidjson::Value();
+  return run ? json_string(run->entry.id, a) : rapidjson::Value();
 }
 
 rapidjson::Value finetune_results_json(const SweepTables& tables, JsonAllocator& a) {
   return json_object_array(
       tables.finetunes, a, [&](rapidjson::Value& item, const FinetuneResult& result) {
-        add_member(item, "task", json_text(result.task, a), a);
+        add_member(item, "task", json_string(result.task, a), a);
         item.AddMember("num_instances", static_cast<int64_t>(result.num_instances), a);
-        add_member(item, "backbone", json_text(result.backbone, a), a);
+        add_member(item, "backbone", json_string(result.backbone, a), a);
         add_member(item, "run", run_id_or_null(result.run, a), a);
-        add_member(item, "status", json_text(result.run->entry.status, a), a);
-        add_member(item, "metric", json_text(result.metric_name, a), a);
+        add_member(item, "status", json_string(result.run->entry.status, a), a);
+        add_member(item, "metric", json_string(result.metric_name, a), a);
         add_member(item, "value", json_number_or_null(result.metric), a);
         add_member(item, "step", json_integer_or_null(result.metric_step), a);
         add_member(item, "instances_per_s", json_number_or_null(result.instances_per_s), a);
@@ -74,9 +66,9 @@ rapidjson::Value finetune_results_json(const SweepTables& tables, JsonAllocator&
 rapidjson::Value headlines_json(const SweepTables& tables, JsonAllocator& a) {
   return json_object_array(
       tables.headlines, a, [&](rapidjson::Value& item, const HeadlineResult& result) {
-        add_member(item, "task", json_text(result.task, a), a);
-        add_member(item, "backbone", json_text(result.backbone, a), a);
-        add_member(item, "metric", json_text(result.metric_name, a), a);
+        add_member(item, "task", json_string(result.task, a), a);
+        add_member(item, "backbone", json_string(result.backbone, a), a);
+        add_member(item, "metric", json_string(result.metric_name, a), a);
         add_member(item, "baseline", json_number_or_null(result.headline.baseline), a);
         add_member(item, "largest_n", json_integer_or_null(result.headline.largest_n), a);
         add_member(item, "value", json_number_or_null(result.headline.metric), a);
@@ -87,7 +79,7 @@ rapidjson::Value headlines_json(const SweepTables& tables, JsonAllocator& a) {
 rapidjson::Value warmups_json(const SweepTables& tables, JsonAllocator& a) {
   return json_object_array(
       tables.warmups, a, [&](rapidjson::Value& item, const WarmupResult& result) {
-        add_member(item, "backbone", json_text(result.backbone, a), a);
+        add_member(item, "backbone", json_string(result.backbone, a), a);
         item.AddMember("num_instances", static_cast<int64_t>(result.num_instances), a);
         add_member(item, "run", run_id_or_null(result.run, a), a);
         add_member(item, "retrieval_loss", json_number_or_null(result.retrieval_loss), a);
@@ -100,8 +92,8 @@ rapidjson::Value critical_losses_json(const SweepTables& tables, JsonAllocator& 
   for (const auto& result : tables.finetunes) {
     if (!result.critical) continue;
     rapidjson::Value item(rapidjson::kObjectType);
-    add_member(item, "task", json_text(result.task, a), a);
-    add_member(item, "backbone", json_text(result.backbone, a), a);
+    add_member(item, "task", json_string(result.task, a), a);
+    add_member(item, "backbone", json_string(result.backbone, a), a);
     item.AddMember("num_instances", static_cast<int64_t>(result.num_instances), a);
     add_member(item, "run", run_id_or_null(result.run, a), a);
     add_critical_members(item, *result.critical, a);
@@ -118,9 +110,9 @@ rapidjson::Value loss_curves_json(const SweepTables& tables, std::optional<std::
   for (const auto& result : tables.finetunes) {
     if (!n || result.num_instances != *n || !result.run->records) continue;
     rapidjson::Value curve(rapidjson::kObjectType);
-    add_member(curve, "task", json_text(result.task, a), a);
-    add_member(curve, "backbone", json_text(result.backbone, a), a);
-    add_member(curve, "run", json_text(result.run->entry.id, a), a);
+    add_member(curve, "task", json_string(result.task, a), a);
+    add_member(curve, "backbone", json_string(result.backbone, a), a);
+    add_member(curve, "run", json_string(result.run->entry.id, a), a);
     const auto mean_json = [&](rapidjson::Value& point, const LossMean& mean) {
       point.AddMember("step", static_cast<int64_t>(mean.step), a);
       point.AddMember("task_loss", mean.task_loss, a);
@@ -137,14 +129,14 @@ rapidjson::Value loss_curves_json(const SweepTables& tables, std::optional<std::
 rapidjson::Value runs_json(const SweepRecords& records, JsonAllocator& a) {
   return json_object_array(records.runs, a, [&](rapidjson::Value& item, const SweepRun& run) {
     const auto& entry = run.entry;
-    add_member(item, "id", json_text(entry.id, a), a);
-    add_member(item, "dir", json_text(entry.dir, a), a);
-    add_member(item, "backbone", json_text(entry.backbone, a), a);
+    add_member(item, "id", json_string(entry.id, a), a);
+    add_member(item, "dir", json_string(entry.dir, a), a);
+    add_member(item, "backbone", json_string(entry.backbone, a), a);
     item.AddMember("num_instances", static_cast<int64_t>(entry.num_instances), a);
-    add_member(item, "task", json_text(entry.task, a), a);
-    add_member(item, "role", json_text(entry.role, a), a);
+    add_member(item, "task", json_string(entry.task, a), a);
+    add_member(item, "role", json_string(entry.role, a), a);
     add_member(item, "from", json_text_or_null(entry.from, a), a);
-    add_member(item, "status", json_text(entry.status, a), a);
+    add_member(item, "status", json_string(entry.status, a), a);
   });
 }
 
@@ -155,23 +147,23 @@ rapidjson::Document sweep_report_json(const SweepRecords& records, const SweepTa
   auto& a = json.GetAllocator();
 
   rapidjson::Value sweep(rapidjson::kObjectType);
-  add_member(sweep, "name", json_text(records.sweep.name, a), a);
-  add_member(sweep, "status", json_text(records.sweep.status, a), a);
+  add_member(sweep, "name", json_string(records.sweep.name, a), a);
+  add_member(sweep, "status", json_string(records.sweep.status, a), a);
   add_member(sweep, "config_source", json_text_or_null(records.sweep.config_source, a), a);
   rapidjson::Value backbones(rapidjson::kArrayType);
-  for (const auto& backbone : tables.grid.backbones) backbones.PushBack(json_text(backbone, a), a);
+  for (const auto& backbone : tables.grid.backbones) backbones.PushBack(json_string(backbone, a), a);
   add_member(sweep, "backbones", std::move(backbones), a);
   rapidjson::Value num_instances(rapidjson::kArrayType);
   for (const auto n : tables.grid.num_instances) num_instances.PushBack(static_cast<int64_t>(n), a);
   add_member(sweep, "num_instances", std::move(num_instances), a);
   const auto task_json = [&](rapidjson::Value& item, const SweepTask& task) {
-    add_member(item, "name", json_text(task.name, a), a);
-    add_member(item, "primary_metric", json_text(task.primary_metric, a), a);
+    add_member(item, "name", json_string(task.name, a), a);
+    add_member(item, "primary_metric", json_string(task.primary_metric, a), a);
   };
   add_member(sweep, "tasks", json_object_array(tables.grid.tasks, a, task_json), a);
   add_member(json, "sweep", std::move(sweep), a);
 
-  add_member(json, "metric_source", json_text("best_eval", a), a);
+  add_member(json, "metric_source", json_string("best_eval", a), a);
   json.AddMember("headline_allowed_relative_drop", kHeadlineAllowedRelativeDrop, a);
   json.AddMember("task_loss_fall_fraction", kTaskLossFallFraction, a);
   add_member(json, "finetune_results", finetune_results_json(tables, a), a);
@@ -202,18 +194,15 @@ std::string status_note(const FinetuneResult& result) {
 Section summary_section(const SweepRecords& records, const SweepTables& tables) {
   std::size_t complete = 0;
   for (const auto& run : records.runs) complete += run.entry.status == "complete";
-  std::string tasks;
-  for (const auto& task : tables.grid.tasks)
-    tasks +=
-        (tasks.empty() ? "" : ", ") + task.name + " (" + metric_label(task.primary_metric) + ")";
-  std::string backbones;
-  for (const auto& backbone : tables.grid.backbones)
-    backbones += (backbones.empty() ? "" : ", ") + backbone;
+  const std::string tasks = join(tables.grid.tasks, ", ", [](const auto& task) {
+    return task.name + " (" + metric_label(task.primary_metric) + ")";
+  });
+  const std::string backbones = join(tables.grid.backbones);
   Table table = key_value_table({
       {"status", records.sweep.status},
       {"runs complete", std::to_string(complete) + " of " + std::to_string(records.runs.size())},
       {"backbones", backbones},
-      {"N", join_numbers(tables.grid.num_instances)},
+      {"N", join(tables.grid.num_instances)},
       {"tasks (primary metric)", tasks},
       {"config source",
        records.sweep.config_source.empty() ? kNoValue : records.sweep.config_source},

@@ -97,7 +97,8 @@ class InputFaultsRuns : public ::testing::Test {
                             const std::string& model = R"("num_instances": 2, "max_seq_length": 24)") {
     return R"({"run": {"seed": 2, "device": "cpu", "threads": 1},
                "model": {)" + model + R"(},
-               "backbone": {"plugin": "roberta", "preset": "tiny"},)" + rest + "}";
+               "backbone": {"plugin": "roberta", "preset": "tiny"},
+               "multiplexer": {"plugin": "gaussian_hadamard"}, "demultiplexer": {"plugin": "index"},)" + rest + "}";
   }
   static fs::path path(const std::string& name) { return dir_->path() / name; }
 
@@ -128,7 +129,7 @@ class InputFaultsRuns : public ::testing::Test {
                "vocab_size": 200},
       "task": {"plugin": "token_classification"},
       "train": {"steps": 60, "batch_size": 4, "learning_rate": 0.005, "checkpoint_every": 30})",
-                                                 R"("num_instances": 2, "max_seq_length": 48, "retrieval_weight": 0)"));
+                                                 R"("num_instances": 2, "max_seq_length": 48, "auxiliary_weight": 0)"));
     const auto result =
         test::run_datamux("train --config " + config.string() + " --out " + run.string());
     EXPECT_EQ(result.exit_code, 0) << result.out;
@@ -155,7 +156,7 @@ class InputFaultsRuns : public ::testing::Test {
       "data": {"format": "sst2", "train_file": ")" + (demo_data() / "sst2/train.tsv").string() +
                                            R"(", "eval_file": ")" +
                                            (demo_data() / "sst2/dev.tsv").string() + R"("},
-      "task": {"plugin": "sequence_classification"},
+      "task": {"plugin": "sequence_classification"}, "auxiliary": {"plugin": "retrieval"},
       "train": {"steps": 2, "batch_size": 4})"));
   }
 
@@ -237,7 +238,7 @@ TEST_F(InputFaultsRuns, FinetuneFromChecksTheSourceIsAWarmupWithItsTokenizer) {
     expect_refused_before_start(
         "finetune --config " + config.string() + " --from " + source.string() + " --out " +
             out.string(),
-        out, ner.string() + " is not a retrieval warm-up (its task.plugin is 'token_classification')");
+        out, ner.string() + " is not a warm-up (its task.plugin 'token_classification' is not an objective)");
   }
 
   const auto warmup = warmup_run();
@@ -264,7 +265,7 @@ TEST_F(InputFaultsRuns, UnusualEntityTypesAreWarnedAboutAndRecorded) {
       "data": {"format": "conll", "train_file": ")" + file.string() + R"(", "vocab_size": 150},
       "task": {"plugin": "token_classification"},
       "train": {"steps": 1, "batch_size": 4})",
-                                                     R"("num_instances": 2, "max_seq_length": 24, "retrieval_weight": 0)"));
+                                                     R"("num_instances": 2, "max_seq_length": 24, "auxiliary_weight": 0)"));
   const auto run = path("typo");
   const auto result =
       test::run_datamux("train --config " + config.string() + " --out " + run.string());
@@ -447,6 +448,7 @@ TEST(InputFaults, NonFiniteValuesFromSetOrJsonFailBeforeAnythingIsCreated) {
       "model": {"num_instances": 2, "max_seq_length": 24},
       "backbone": {"plugin": "roberta", "preset": "roberta-tiny"},
       "multiplexer": {"plugin": "gaussian_hadamard", "norm": )" + norm + R"(},
+      "demultiplexer": {"plugin": "index"},
       "task": {"plugin": "sequence_classification"},
       "train": {"steps": 2, "batch_size": 4)" + train + "}}";
   };

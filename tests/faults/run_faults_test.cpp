@@ -393,9 +393,11 @@ TEST(RunFaults, SecondProcessOnARunIsRefusedWithTheHoldersPid) {
 TEST(RunFaults, SweepLeavesARunThatAnotherProcessHolds) {
   test::ScratchDir dir;
   const std::string common = R"("run": {"device": "cpu"}, "data": {"format": "toy", "train_examples": 40},
-      "backbone": {"plugin": "lstm", "preset": "tiny"}, "train": {"steps": 1, "batch_size": 2},)";
+      "backbone": {"plugin": "lstm", "preset": "tiny"}, "train": {"steps": 1, "batch_size": 2},
+      "multiplexer": {"plugin": "gaussian_hadamard"}, "demultiplexer": {"plugin": "index"},)";
   dir.write("warmup.json", "{" + common + R"("task": {"plugin": "retrieval"}})");
-  dir.write("classify.json", "{" + common + R"("task": {"plugin": "sequence_classification"}})");
+  dir.write("classify.json", "{" + common + R"("task": {"plugin": "sequence_classification"},
+      "auxiliary": {"plugin": "retrieval"}})");
   const auto config = dir.write("sweep.json", R"({"name": "locked", "backbones": {"lstm": {"plugin": "lstm"}},
       "num_instances": [2], "warmup": "warmup.json", "tasks": {"classify": "classify.json"}})");
   const auto warmup = dir.path() / "out" / "lstm" / "n2" / "warmup";

@@ -206,7 +206,8 @@ TEST_F(Installed, PluginsNewSkeletonBuildsAndLoads) {
   EXPECT_CONTAINS(described.out, "my_mux (multiplexer)");
   ASSERT_NO_FATAL_FAILURE(train_on_toy("my_mux", R"(
     "backbone": {"plugin": "roberta", "preset": "tiny"},
-    "multiplexer": {"plugin": "my_mux"},)", plugins / "my_mux.so"));
+    "multiplexer": {"plugin": "my_mux"},
+    "demultiplexer": {"plugin": "index"},)", plugins / "my_mux.so"));
 
   const Shell again = datamux("plugins new multiplexer my_mux " + quoted(project));
   EXPECT_EQ(again.exit_code, 1);
@@ -293,6 +294,7 @@ TEST_F(Installed, EmbedExampleEqualsEvalPredictions) {
       "data": {"format": ")" + c.format + R"(", "train_file": ")" + c.train + R"(",
                "eval_file": ")" + c.eval + R"(", "vocab_size": 400},
       "backbone": {"plugin": "roberta", "preset": "tiny"},
+      "multiplexer": {"plugin": "gaussian_hadamard"}, "demultiplexer": {"plugin": "index"},
       "task": {"plugin": ")" + c.task + R"("},
       "train": {"steps": 150, "batch_size": 4, "learning_rate": 0.002, "throughput_repeats": 1}})");
     const auto run = work_ / "runs" / c.name;

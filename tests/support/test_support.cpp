@@ -26,19 +26,8 @@ std::filesystem::path fixture_dir(const std::string& name) {
 
 std::filesystem::path datamux_binary() { return DATAMUX_TEST_BINARY; }
 
-ScratchDir::ScratchDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "datamux-test-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-ScratchDir::~ScratchDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 std::filesystem::path ScratchDir::write(const std::string& name, const std::string& content) const {
-  const auto file = path_ / name;
+  const auto file = path() / name;
   std::ofstream(file, std::ios::binary) << content;
   return file;
 }
@@ -51,7 +40,6 @@ std::string model_config(const ModelChoice& choice, const std::string& extra) {
     "multiplexer": {"plugin": ")" + choice.multiplexer + R"("},
     "demultiplexer": {"plugin": ")" + choice.demultiplexer + R"("},
     "task": {"plugin": "sequence_classification"}})";
-  if (extra.empty()) return base;
   // Configs refuse repeated keys, so `extra`'s sections are merged into the base's.
   rapidjson::Document config = parse_json(base, "<model_config>");
   rapidjson::Document more = parse_json("{" + extra + "}", "<model_config extra>");
@@ -68,6 +56,14 @@ std::string model_config(const ModelChoice& choice, const std::string& extra) {
       if (existing != found->value.MemberEnd()) existing->value.CopyFrom(item.value, a);
       else found->value.AddMember(rapidjson::Value(item.name, a), rapidjson::Value(item.value, a), a);
     }
+  }
+  // The method's finetuning: the retrieval objective beside the task, unless the task is
+  // retrieval itself (a warm-up) or `extra` names another auxiliary.
+  const bool warmup = std::string(config["task"]["plugin"].GetString()) == "retrieval";
+  if (!warmup && !config.HasMember("auxiliary")) {
+    rapidjson::Value auxiliary(rapidjson::kObjectType);
+    auxiliary.AddMember("plugin", "retrieval", a);
+    config.AddMember("auxiliary", auxiliary, a);
   }
   return to_json_text(config);
 }
@@ -88,6 +84,9 @@ BuiltModel build_from_config(const std::string& config_json, std::int64_t vocab_
   DataShape shape;
   shape.vocab_size = vocab_size;
   for (std::int64_t i = 0; i < num_labels; ++i) shape.label_names.push_back(std::to_string(i));
+  // The demultiplexer's reserved tokens right after the special ids, as a tokenizer places them.
+  for (std::size_t i = 0; i < config.layout.reserved_tokens.size(); ++i)
+    shape.reserved_tokens.push_back(SpecialTokens::kCount + static_cast<std::int64_t>(i));
   auto model = build_model(config, *plugins, shape);
   return BuiltModel{std::move(plugins), std::move(config), std::move(model)};
 }
@@ -97,8 +96,7 @@ Batch random_batch(std::int64_t groups, std::int64_t n, std::int64_t length,
   const SpecialTokens tokens;
   auto generator = at::detail::createCPUGenerator(seed);
   const std::int64_t rows = groups * n;
-  auto ids = torch::randint(tokens.first_ordinary(), vocab_size, {rows, length}, generator,
-                            torch::kLong);
+  auto ids = torch::randint(kFirstOrdinaryId, vocab_size, {rows, length}, generator, torch::kLong);
   auto mask = torch::ones({rows, length}, torch::kBool);
   for (std::int64_t row = 1; row < rows; row += 2) {  // every other instance is shorter
     const std::int64_t keep = std::max<std::int64_t>(1, length - 1 - row % length);

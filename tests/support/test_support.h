@@ -11,6 +11,7 @@
 #include "datamux/core/model_builder.h"
 #include "datamux/core/plugin_host.h"
 #include "datamux/core/resolved_config.h"
+#include "datamux/core/temporary_directory.h"
 
 // `haystack` may be a std::string or a C string (an exception's what()).
 #define EXPECT_CONTAINS(haystack, needle) \
@@ -21,16 +22,11 @@ namespace datamux::test {
 std::filesystem::path fixture_dir(const std::string& name);  // one broken plugin per directory
 std::filesystem::path datamux_binary();
 
-// A fresh empty directory under the system temp dir, removed when the object dies.
-class ScratchDir {
+// A fresh empty directory under the system temp dir, removed when the object dies (the
+// core's TemporaryDirectory), with a shorthand to write a file into it.
+class ScratchDir : public TemporaryDirectory {
  public:
-  ScratchDir();
-  ~ScratchDir();
-  const std::filesystem::path& path() const { return path_; }
   std::filesystem::path write(const std::string& name, const std::string& content) const;
-
- private:
-  std::filesystem::path path_;
 };
 
 // One model of the method: which components, how many instances, which seed and device.
@@ -43,8 +39,9 @@ struct ModelChoice {
   std::string device = "cpu";
 };
 
-// A config for `choice` on the toy task; `extra` holds more sections (e.g.
-// R"("train": {"steps": 5})"), merged key by key into the config's own (its values win).
+// A config for `choice` on the toy task, with the retrieval objective as its auxiliary (unless
+// the task is retrieval); `extra` holds more sections (e.g. R"("train": {"steps": 5})"),
+// merged key by key into the config's own (its values win).
 std::string model_config(const ModelChoice& choice, const std::string& extra = "");
 
 // model_config for the tiny RoBERTa preset with `n` instances.
@@ -62,6 +59,10 @@ struct BuiltModel {
 // of `vocab_size` ids and `num_labels` labels.
 BuiltModel build_from_config(const std::string& config_json, std::int64_t vocab_size = 100,
                              std::int64_t num_labels = 2);
+
+// The first id after the special ids and the index demultiplexer's 66 reserved tokens: the
+// random inputs below stay clear of every bundled demultiplexer's reserved ids.
+constexpr std::int64_t kFirstOrdinaryId = 70;
 
 // Random batch of `groups` x `n` instances of length `length` with some right padding.
 Batch random_batch(std::int64_t groups, std::int64_t n, std::int64_t length,

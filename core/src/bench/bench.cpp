@@ -25,6 +25,7 @@
 #include "datamux/core/throughput.h"
 #include "datamux/core/trainer.h"
 #include "datamux/sdk/error.h"
+#include "datamux/sdk/join.h"
 
 namespace datamux {
 namespace {
@@ -61,9 +62,6 @@ void check_request(const BenchRequest& request) {
   if (request.gemm_size < 1) throw Error("bench: --gemm-size must be at least 1");
   if (request.mode != "infer" && request.mode != "train")
     throw Error("bench: unknown mode '" + request.mode + "' (expected infer or train)");
-  if (request.vocab_size < SpecialTokens{}.first_ordinary() + 1)
-    throw Error("bench: --vocab " + std::to_string(request.vocab_size) + " leaves no ordinary token (at least " +
-                std::to_string(SpecialTokens{}.first_ordinary() + 1) + " needed)");
   for (const auto& assignment : request.overrides)
     for (const char* owned : {"model.num_instances", "model.max_seq_length"})
       if (assignment.rfind(std::string(owned) + "=", 0) == 0)
@@ -104,21 +102,30 @@ ExperimentConfig bench_config(const BenchRequest& request, std::int64_t n) {
   component("multiplexer", request.multiplexer, "");
   component("demultiplexer", request.demultiplexer, "");
   component("task", request.task, "");
+  if (!request.auxiliary.empty()) component("auxiliary", request.auxiliary, "");
   ExperimentConfig config =
       ExperimentConfig::from_json_text(to_json_text(doc, false), "<datamux bench>");
   for (const auto& assignment : request.overrides) config.set(assignment);
   return config;
 }
 
-// B*N full-length instances of random ordinary tokens between bos and eos, random labels.
-Dataset random_dataset(const BenchRequest& request, std::int64_t n) {
+// B*N full-length instances of random ordinary tokens between bos and eos, random labels; the
+// demultiplexer's reserved tokens come first in the vocabulary, as a tokenizer places them.
+Dataset random_dataset(const BenchRequest& request, const ResolvedConfig& config, std::int64_t n) {
   Dataset data;
   data.vocab_size = request.vocab_size;
   data.label_names = {"0", "1"};
   data.label_kind = request.token_labels ? LabelKind::kToken : LabelKind::kSentence;
+  const auto reserved = static_cast<std::int64_t>(config.layout.reserved_tokens.size());
+  for (std::int64_t i = 0; i < reserved; ++i) data.reserved_tokens.push_back(SpecialTokens::kCount + i);
+  const std::int64_t first_ordinary = SpecialTokens::kCount + reserved;
+  if (request.vocab_size < first_ordinary + 1)
+    throw Error("bench: --vocab " + std::to_string(request.vocab_size) +
+                " leaves no ordinary token (at least " + std::to_string(first_ordinary + 1) +
+                " needed: demultiplexer '" + request.demultiplexer + "' reserves " +
+                std::to_string(reserved) + ")");
   std::mt19937_64 random(request.seed * 1000003ULL + static_cast<std::uint64_t>(n));
-  std::uniform_int_distribution<std::int64_t> token(data.tokens.first_ordinary(),
-                                                    request.vocab_size - 1);
+  std::uniform_int_distribution<std::int64_t> token(first_ordinary, request.vocab_size - 1);
   std::uniform_int_distribution<std::int64_t> label(0, data.num_labels() - 1);
   for (std::int64_t row = 0; row < request.groups * n; ++row) {
     Example example;
@@ -136,7 +143,7 @@ Dataset random_dataset(const BenchRequest& request, std::int64_t n) {
 
 // The analytic FLOPs of one forward pass, from the components' own declarations (sdk/flops.h),
 // over the parts MuxModel::forward runs: embed, mix, encode, the demultiplexed states the heads
-// read, the task head and (with_retrieval) the auxiliary retrieval head.
+// read, the task head and (with_auxiliary) the auxiliary objective.
 struct FlopTally {
   double total = 0;
   std::vector<std::string> undeclared;
@@ -149,38 +156,36 @@ struct FlopTally {
 };
 
 FlopTally forward_flops(MuxModel& model, const BenchRequest& request, std::int64_t n,
-                        bool with_retrieval) {
+                        bool with_auxiliary) {
   const std::int64_t length = request.seq_length;
   const std::int64_t d = model.backbone().hidden_size();
-  const FlopShape mixed{request.groups, n, model.demultiplexer().prefix_length() + length, d};
+  const FlopShape mixed{request.groups, n, model.prefix_length() + length, d};
   const FlopShape heads{request.groups, n, length, d};
   FlopTally tally;
   tally.add("backbone '" + request.backbone + "'", model.backbone().embed_flops(mixed));
   tally.add("multiplexer '" + request.multiplexer + "'", model.multiplexer().mix_flops(mixed));
   tally.add("backbone '" + request.backbone + "'", model.backbone().encode_flops(mixed));
-  const bool retrieval = with_retrieval && model.retrieval() != nullptr;
-  const bool sentence = model.task().granularity() == Granularity::kSentence;
+  Task* auxiliary = with_auxiliary ? model.auxiliary() : nullptr;
+  const StatesRead task_reads = model.task().reads();
+  const StatesRead auxiliary_reads = auxiliary ? auxiliary->reads() : StatesRead{};
   const std::string demux = "demultiplexer '" + request.demultiplexer + "'";
-  if (sentence) tally.add(demux, model.demultiplexer().sentence_flops(mixed));
-  if (!sentence || retrieval) tally.add(demux, model.demultiplexer().tokens_flops(mixed));
+  if (task_reads.sentence || auxiliary_reads.sentence)
+    tally.add(demux, model.demultiplexer().sentence_flops(mixed));
+  if (task_reads.tokens || auxiliary_reads.tokens)
+    tally.add(demux, model.demultiplexer().tokens_flops(mixed));
   tally.add("task '" + request.task + "'", model.task().flops(heads));
-  if (retrieval) tally.add("the retrieval head", model.retrieval()->flops(heads));
+  if (auxiliary) tally.add("auxiliary '" + request.auxiliary + "'", auxiliary->flops(heads));
   return tally;
 }
 
 // The FLOPs of one measured pass: the forward, and in train mode the backward as twice that.
 FlopTally pass_flops(MuxModel& model, const BenchRequest& request, std::int64_t n) {
   const bool train = request.mode == "train";
-  FlopTally tally = forward_flops(model, request, n, /*with_retrieval=*/train);
+  FlopTally tally = forward_flops(model, request, n, /*with_auxiliary=*/train);
   if (train) tally.total *= 3;
   return tally;
 }
 
-std::string joined(const std::vector<std::string>& items) {
-  std::string text;
-  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
-  return text;
-}
 
 // Peak memory of one N. On CUDA the caching allocator's peak of allocated bytes, reset before
 // the N. On CPU the resident-set high-water mark (VmHWM); Linux resets it to the current RSS
@@ -295,18 +300,20 @@ std::int64_t parameter_count(MuxModel& model) {
 
 struct BuiltModel {
   ResolvedConfig config;
+  Dataset data;
   std::shared_ptr<MuxModel> model;
   torch::Device device;
 };
 
-BuiltModel build(const BenchRequest& request, std::int64_t n, PluginHost& plugins,
-                 const Dataset& data) {
+BuiltModel build(const BenchRequest& request, std::int64_t n, PluginHost& plugins) {
   ResolvedConfig config = resolve_config(bench_config(request, n), plugins);
   const torch::Device device = select_device(config.run.options.get_string("device"));
   check_precision(config.run.options.get_string("precision"), device);
-  auto model = build_model(config, plugins, DataShape{data.vocab_size, data.label_names, data.tokens});
+  Dataset data = random_dataset(request, config, n);
+  auto model = build_model(config, plugins,
+                           DataShape{data.vocab_size, data.label_names, data.reserved_tokens});
   model->to(device);
-  return {std::move(config), std::move(model), device};
+  return {std::move(config), std::move(data), std::move(model), device};
 }
 
 }  // namespace
@@ -323,8 +330,7 @@ BenchSetting run_bench(const BenchRequest& request, const BenchRowCallback& on_r
   // with these components (e.g. one that needs N > 1): a real error shows in the loop below.
   std::optional<double> single_instance_flops;  // of B groups of one instance
   try {
-    const Dataset data = random_dataset(request, 1);
-    BuiltModel one = build(request, 1, plugins, data);
+    BuiltModel one = build(request, 1, plugins);
     const FlopTally tally = pass_flops(*one.model, request, 1);
     if (tally.undeclared.empty()) single_instance_flops = tally.total;
   } catch (const Error&) {
@@ -332,14 +338,14 @@ BenchSetting run_bench(const BenchRequest& request, const BenchRowCallback& on_r
 
   std::optional<double> single_instance_rate;
   for (const std::int64_t n : request.num_instances) {
-    const Dataset data = random_dataset(request, n);
-    BuiltModel built = build(request, n, plugins, data);
+    BuiltModel built = build(request, n, plugins);
+    const Dataset& data = built.data;
     setting.device = built.device.str();
     BenchRow row;
     row.n = n;
     row.groups = request.groups;
     row.instances = request.groups * n;
-    row.positions = built.model->demultiplexer().prefix_length() + request.seq_length;
+    row.positions = built.model->prefix_length() + request.seq_length;
     row.parameters = parameter_count(*built.model);
     row.repeats = request.repeats;
 
@@ -354,7 +360,7 @@ BenchSetting run_bench(const BenchRequest& request, const BenchRowCallback& on_r
     if (single_instance_rate) row.speedup = row.instances_per_s / *single_instance_rate;
 
     const FlopTally tally = pass_flops(*built.model, request, n);
-    row.undeclared_flops = joined(tally.undeclared);
+    row.undeclared_flops = join(tally.undeclared);
     row.gemm_gflops_per_s = gemm_rate(request.gemm_size, built.device, request.precision);
     if (tally.undeclared.empty()) {
       row.flops = tally.total;

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "datamux/sdk/error.h"
+#include "datamux/sdk/join.h"
 
 namespace po = boost::program_options;
 
@@ -31,8 +32,7 @@ bool json_type_fits(OptionType declared, OptionType given) {
 }
 
 std::string known_keys(const OptionSchema& schema) {
-  std::string out;
-  for (const auto& info : schema.options()) out += (out.empty() ? "" : ", ") + info.name;
+  const std::string out = join(schema.options(), ", ", [](const OptionInfo& info) { return info.name; });
   return out.empty() ? "none" : out;
 }
 
@@ -61,8 +61,7 @@ Options bind_options(const std::string& section, const OptionSchema& schema, con
     auto preset = std::find_if(presets.begin(), presets.end(),
                                [&](const Preset& p) { return p.name == wanted.text; });
     if (preset == presets.end()) {
-      std::string names;
-      for (const auto& p : presets) names += (names.empty() ? "" : ", ") + p.name;
+      const std::string names = join(presets, ", ", [](const Preset& p) { return p.name; });
       throw Error(wanted.origin + ": " + section + ".preset: unknown preset '" + wanted.text +
                   "' of " + owner + " (available: " + (names.empty() ? "none" : names) + ")");
     }

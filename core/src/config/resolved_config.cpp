@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "datamux/core/option_binding.h"
+#include "datamux/sdk/join.h"
 
 namespace datamux {
 
@@ -24,9 +25,11 @@ OptionSchema model_schema() {
       .add_int("max_seq_length", 128, "longest instance in tokens; longer ones are truncated", 2)
       .add_bool("attention_mask", true,
                 "mask padding in the backbone; false attends to pads like the reference code")
-      .add_float("task_weight", 0.9, "weight of the task loss when retrieval is auxiliary", 0.0)
-      .add_float("retrieval_weight", 0.1,
-                 "weight of the auxiliary retrieval loss; 0 trains the task alone (baselines)", 0.0);
+      .add_float("task_weight", 0.9,
+                 "weight of the task loss when the config names an auxiliary objective", 0.0)
+      .add_float("auxiliary_weight", 0.1,
+                 "weight of the loss of the auxiliary objective (section auxiliary); 0 trains "
+                 "the task alone (baselines)", 0.0);
   return schema;
 }
 
@@ -35,7 +38,7 @@ OptionSchema data_schema() {
   schema
       .add_string("format", "toy",
                   "toy (generated in memory), sst2, qnli, mnli, qqp (GLUE TSV), conll "
-                  "(CoNLL-2003 columns) or text (raw corpus for the retrieval warm-up)",
+                  "(CoNLL-2003 columns) or text (raw corpus, no labels: for a warm-up objective)",
                   {"toy", "sst2", "qnli", "mnli", "qqp", "conll", "text"})
       .add_string("train_file", "", "training file of the chosen format")
       .add_string("eval_file", "", "evaluation file; empty holds out eval_fraction of train_file")
@@ -70,7 +73,7 @@ OptionSchema train_schema() {
                "reported); 0 skips the measurement", 0)
       .add_string("init_from", "",
                   "run directory to start from (a warm-up): its tokenizer, backbone, multiplexer, "
-                  "demultiplexer and retrieval head");
+                  "demultiplexer, and its objective's head for an auxiliary of the same component");
   return schema;
 }
 
@@ -78,6 +81,7 @@ namespace {
 
 const std::set<std::string> kCoreSections = {"run", "model", "data", "train"};
 const std::set<std::string> kComponentKeys = {"plugin", "preset"};
+const char* const kAuxiliarySection = "auxiliary";
 
 BoundSection bind_core(const ExperimentConfig& config, const std::string& name, OptionSchema schema) {
   Options options = bind_options(name, schema, config.section(name), {}, "the core");
@@ -85,11 +89,10 @@ BoundSection bind_core(const ExperimentConfig& config, const std::string& name, 
 }
 
 ComponentChoice bind_component(const ExperimentConfig& config, PluginHost& plugins,
-                               ComponentKind kind, const std::string& default_plugin,
-                               const std::string& section_name = "") {
+                               ComponentKind kind, const std::string& section_name = "") {
   const std::string section = section_name.empty() ? kind_name(kind) : section_name;
   const RawSection& raw = config.section(section);
-  std::string plugin = default_plugin;
+  std::string plugin;
   if (auto it = raw.find("plugin"); it != raw.end()) {
     if (it->second.json_type && *it->second.json_type != OptionType::kString)
       throw Error(it->second.origin + ": " + section + ".plugin: expected a plugin name string");
@@ -119,21 +122,36 @@ ComponentChoice bind_component(const ExperimentConfig& config, PluginHost& plugi
   return ComponentChoice{kind, plugin, preset, BoundSection{section, std::move(schema), std::move(options)}};
 }
 
+// The demultiplexer's layout for the config's N, as it declares it.
+DemultiplexerLayout declared_layout(const ComponentChoice& choice, std::int64_t num_instances,
+                                    PluginHost& plugins) {
+  const Registered<Demultiplexer>& registered = plugins.require<Demultiplexer>(choice.plugin);
+  try {
+    return registered.spec.declares.layout(choice.section.options, num_instances);
+  } catch (const std::exception& error) {
+    throw Error("demultiplexer '" + choice.plugin + "' (plugin " +
+                registered.plugin->path.string() + "): model.num_instances = " +
+                std::to_string(num_instances) + ": " + error.what());
+  }
+}
+
 }  // namespace
+
+bool is_objective(PluginHost& plugins, const std::string& task) {
+  return plugins.require<Task>(task).spec.declares.objective;
+}
 
 ResolvedConfig resolve_config(const ExperimentConfig& config, PluginHost& plugins) {
   std::vector<std::string> known(kCoreSections.begin(), kCoreSections.end());
   for (ComponentKind kind : all_kinds()) known.push_back(kind_name(kind));
-  known.push_back("retrieval");
+  known.push_back(kAuxiliarySection);
   for (const auto& name : config.section_names()) {
     if (std::find(known.begin(), known.end(), name) != known.end()) continue;
     const std::string hint = closest_name(name, known);
     const auto& first = config.section(name);
     const std::string origin = first.empty() ? config.source() : first.begin()->second.origin;
     throw Error(origin + ": unknown section '" + name + "' (" +
-                (hint.empty() ? "known sections: run, model, data, train, backbone, "
-                                "multiplexer, demultiplexer, task"
-                              : "did you mean '" + hint + "'?") +
+                (hint.empty() ? "known sections: " + join(known, ", ") : "did you mean '" + hint + "'?") +
                 ")");
   }
   ResolvedConfig resolved{
@@ -141,22 +159,30 @@ ResolvedConfig resolve_config(const ExperimentConfig& config, PluginHost& plugin
       bind_core(config, "model", model_schema()),
       bind_core(config, "data", data_schema()),
       bind_core(config, "train", train_schema()),
-      bind_component(config, plugins, ComponentKind::kBackbone, ""),
-      bind_component(config, plugins, ComponentKind::kMultiplexer, "gaussian_hadamard"),
-      bind_component(config, plugins, ComponentKind::kDemultiplexer, "index"),
-      bind_component(config, plugins, ComponentKind::kTask, ""),
+      bind_component(config, plugins, ComponentKind::kBackbone),
+      bind_component(config, plugins, ComponentKind::kMultiplexer),
+      bind_component(config, plugins, ComponentKind::kDemultiplexer),
+      bind_component(config, plugins, ComponentKind::kTask),
       std::nullopt,
   };
-  // The auxiliary retrieval head of finetuning: on unless the task is retrieval itself
-  // (the warm-up) or its weight is 0 (baselines).
-  if (resolved.task.plugin != "retrieval" &&
-      resolved.model.options.get_float("retrieval_weight") > 0)
-    resolved.retrieval.emplace(
-        bind_component(config, plugins, ComponentKind::kTask, "retrieval", "retrieval"));
-  else if (!config.section("retrieval").empty())
-    throw Error(config.section("retrieval").begin()->second.origin +
-                ": section 'retrieval' configures the auxiliary retrieval head, which this "
-                "config does not use (the task is retrieval, or model.retrieval_weight is 0)");
+  resolved.layout = declared_layout(resolved.demultiplexer,
+                                    resolved.model.options.get_int("num_instances"), plugins);
+  resolved.task_is_objective = is_objective(plugins, resolved.task.plugin);
+
+  // The auxiliary objective: the component the config names, when its weight is not 0
+  // (a baseline keeps the section and sets model.auxiliary_weight = 0).
+  const RawSection& auxiliary = config.section(kAuxiliarySection);
+  if (auxiliary.empty()) return resolved;
+  const std::string origin = auxiliary.begin()->second.origin;
+  if (resolved.task_is_objective)
+    throw Error(origin + ": section 'auxiliary' adds an auxiliary objective, but the task '" +
+                resolved.task.plugin + "' is an objective itself (a warm-up trains it alone)");
+  ComponentChoice choice = bind_component(config, plugins, ComponentKind::kTask, kAuxiliarySection);
+  if (!is_objective(plugins, choice.plugin))
+    throw Error(origin + ": auxiliary.plugin: task '" + choice.plugin +
+                "' does not declare itself an objective (it needs labels), so it cannot be an "
+                "auxiliary loss; see `datamux plugins list`");
+  if (resolved.model.options.get_float("auxiliary_weight") > 0) resolved.auxiliary.emplace(std::move(choice));
   return resolved;
 }
 
@@ -167,7 +193,7 @@ rapidjson::Document ResolvedConfig::to_json() const {
     doc.AddMember(rapidjson::Value(section->name.c_str(), a),
                   options_to_json(section->schema, section->options, a), a);
   std::vector<const ComponentChoice*> choices = {&backbone, &multiplexer, &demultiplexer, &task};
-  if (retrieval) choices.push_back(&*retrieval);
+  if (auxiliary) choices.push_back(&*auxiliary);
   for (const ComponentChoice* choice : choices) {
     rapidjson::Value values = options_to_json(choice->section.schema, choice->section.options, a);
     rapidjson::Value object(rapidjson::kObjectType);

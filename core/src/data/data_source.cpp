@@ -13,13 +13,15 @@
 #include "datamux/core/tokenizer.h"
 #include "datamux/core/toy_data.h"
 #include "datamux/sdk/error.h"
+#include "datamux/sdk/join.h"
 
 namespace datamux {
 namespace {
 
-DataSplits toy_splits(const Options& data, std::uint64_t seed) {
+DataSplits toy_splits(const Options& data, std::int64_t reserved_tokens, std::uint64_t seed) {
   auto generate = [&](bool evaluation) {
     ToyDataOptions options;
+    options.reserved_tokens = reserved_tokens;
     const std::int64_t wanted = data.get_int(evaluation ? "eval_examples" : "train_examples");
     options.examples = wanted > 0 ? wanted : (evaluation ? 400 : 4000);
     options.min_words = data.get_int("min_words");
@@ -104,9 +106,7 @@ void warn_unusual_entity_types(const std::vector<TaggedSentence>& train, const s
       if (tag != "O") types.insert(tag.substr(2));  // the reader guarantees "X-TYPE"
   if (types == kConll2003) return;
   auto listed = [](const std::set<std::string>& items) {
-    std::string out;
-    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-    return out.empty() ? std::string("none") : out;
+    return items.empty() ? std::string("none") : join(items);
   };
   std::set<std::string> extra, absent;
   std::set_difference(types.begin(), types.end(), kConll2003.begin(), kConll2003.end(),
@@ -118,6 +118,7 @@ void warn_unusual_entity_types(const std::vector<TaggedSentence>& train, const s
 }
 
 Tokenizer obtain_tokenizer(const Options& data, const DataReuse& reuse,
+                           const std::vector<std::string>& reserved,
                            const std::vector<std::string>& texts, std::uint64_t seed,
                            const std::filesystem::path& scratch, DataSplits& splits,
                            ReadReport& report) {
@@ -125,7 +126,7 @@ Tokenizer obtain_tokenizer(const Options& data, const DataReuse& reuse,
   if (model.empty()) model = reuse.tokenizer;
   if (!model.empty()) {
     splits.tokenizer = model;
-    return Tokenizer::load(model);
+    return Tokenizer::load(model, reserved);
   }
   std::vector<std::string> corpus = texts;
   if (!data.get_string("tokenizer_corpus").empty()) {
@@ -135,10 +136,11 @@ Tokenizer obtain_tokenizer(const Options& data, const DataReuse& reuse,
   TokenizerTraining training;
   training.vocab_size = data.get_int("vocab_size");
   training.seed = seed;
+  training.reserved_tokens = reserved;
   splits.tokenizer = scratch / "tokenizer.model";
   splits.tokenizer_trained = true;
   Tokenizer::train(corpus, splits.tokenizer, training);
-  return Tokenizer::load(splits.tokenizer);
+  return Tokenizer::load(splits.tokenizer, reserved);
 }
 
 }  // namespace
@@ -149,7 +151,8 @@ DataSplits load_splits(const ResolvedConfig& config, const DataReuse& reuse,
   const auto seed = static_cast<std::uint64_t>(config.run.options.get_int("seed"));
   const std::int64_t max_length = config.model.options.get_int("max_seq_length");
   const std::string format = data.get_string("format");
-  if (format == "toy") return toy_splits(data, seed);
+  const std::vector<std::string>& reserved = config.layout.reserved_tokens;
+  if (format == "toy") return toy_splits(data, static_cast<std::int64_t>(reserved.size()), seed);
 
   DataSplits splits;
   ReadReport& report = splits.report;
@@ -167,7 +170,7 @@ DataSplits load_splits(const ResolvedConfig& config, const DataReuse& reuse,
       for (const auto& word : sentence.words) line += (line.empty() ? "" : " ") + word;
       texts.push_back(line);
     }
-    const Tokenizer tokenizer = obtain_tokenizer(data, reuse, texts, seed, scratch, splits, report);
+    const Tokenizer tokenizer = obtain_tokenizer(data, reuse, reserved, texts, seed, scratch, splits, report);
     if (!reuse.label_names) warn_unusual_entity_types(train, train_name, report);
     const auto labels = reuse.label_names ? *reuse.label_names : tag_names(train);
     splits.train = encode_tagged(train, tokenizer, labels, max_length, train_name, report);
@@ -178,7 +181,7 @@ DataSplits load_splits(const ResolvedConfig& config, const DataReuse& reuse,
     auto [train, eval] = read_pair<std::string>(data, seed, report, [](const auto& f, auto& r) {
       return read_text_corpus(f, r);
     });
-    const Tokenizer tokenizer = obtain_tokenizer(data, reuse, train, seed, scratch, splits, report);
+    const Tokenizer tokenizer = obtain_tokenizer(data, reuse, reserved, train, seed, scratch, splits, report);
     splits.train = encode_corpus(train, tokenizer, max_length);
     splits.eval = encode_corpus(eval, tokenizer, max_length);
     return splits;
@@ -192,7 +195,7 @@ DataSplits load_splits(const ResolvedConfig& config, const DataReuse& reuse,
     texts.push_back(example.text_a);
     if (!example.text_b.empty()) texts.push_back(example.text_b);
   }
-  const Tokenizer tokenizer = obtain_tokenizer(data, reuse, texts, seed, scratch, splits, report);
+  const Tokenizer tokenizer = obtain_tokenizer(data, reuse, reserved, texts, seed, scratch, splits, report);
   const auto labels = reuse.label_names ? *reuse.label_names : sentence_label_names(train);
   if (labels.size() < 2)
     throw Error(train_name + ": the training examples have fewer than two distinct labels");

@@ -1,4 +1,5 @@
 #include "datamux/core/demo_data.h"
+#include "datamux/core/seed_streams.h"
 
 #include <chrono>
 #include <fstream>
@@ -23,7 +24,8 @@ namespace fs = std::filesystem;
 // so every draw below is plain integer arithmetic on the engine's output.
 class Random {
  public:
-  Random(std::uint64_t seed, std::uint64_t stream) : engine_(mix(seed, stream)) {}
+  // One independent engine per file.
+  Random(std::uint64_t seed, std::uint64_t stream) : engine_(stream_seed(seed, stream)) {}
 
   std::size_t below(std::size_t n) {  // 0 .. n-1; n >= 1
     return static_cast<std::size_t>(static_cast<std::uint64_t>(engine_()) %
@@ -41,13 +43,6 @@ class Random {
   }
 
  private:
-  // splitmix64 of the seed and the stream: one independent engine per file.
-  static std::uint64_t mix(std::uint64_t seed, std::uint64_t stream) {
-    std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (stream + 1);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
   std::mt19937_64 engine_;
 };
 

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "datamux/sdk/error.h"
+#include "datamux/sdk/join.h"
 
 namespace datamux {
 namespace {
@@ -21,9 +22,7 @@ std::int64_t label_index(const std::vector<std::string>& names, const std::strin
                          const std::string& where) {
   const auto it = std::find(names.begin(), names.end(), label);
   if (it != names.end()) return it - names.begin();
-  std::string all;
-  for (const auto& name : names) all += (all.empty() ? "" : ", ") + name;
-  throw Error(where + ": label '" + label + "' is not among the training labels (" + all + ")");
+  throw Error(where + ": label '" + label + "' is not among the training labels (" + join(names) + ")");
 }
 
 Dataset empty_dataset(const Tokenizer& tokenizer, LabelKind kind,
@@ -33,6 +32,7 @@ Dataset empty_dataset(const Tokenizer& tokenizer, LabelKind kind,
   data.label_names = label_names;
   data.vocab_size = tokenizer.vocab_size();
   data.tokens = tokenizer.special();
+  data.reserved_tokens = tokenizer.reserved_ids();
   return data;
 }
 

@@ -9,18 +9,11 @@
 #include "datamux/core/json_file.h"
 #include "datamux/core/temporary_directory.h"
 #include "datamux/sdk/error.h"
+#include "datamux/sdk/join.h"
 #include "util/subprocess.h"
 
 namespace datamux {
 namespace {
-
-// Names of the reserved pieces, in id order after pad/unk/bos/eos.
-std::vector<std::string> reserved_symbols(const SpecialTokens& tokens) {
-  std::vector<std::string> symbols = {"<mux_cls>", "<mux_fill>"};
-  for (std::int64_t i = 0; i < tokens.num_index; ++i)
-    symbols.push_back("<mux_idx" + std::to_string(i) + ">");
-  return symbols;
-}
 
 std::string one_line(std::string text) {
   for (char& c : text)
@@ -72,8 +65,11 @@ void Tokenizer::train(const std::vector<std::string>& texts, const std::filesyst
                       const TokenizerTraining& options) {
   if (texts.empty()) throw Error("tokenizer: no text to train on");
   const SpecialTokens tokens;
-  std::string symbols;
-  for (const auto& symbol : reserved_symbols(tokens)) symbols += (symbols.empty() ? "" : ",") + symbol;
+  for (const auto& symbol : options.reserved_tokens)
+    if (symbol.empty() || symbol.find_first_of(", \t\n") != std::string::npos)
+      throw Error("tokenizer: reserved token '" + symbol +
+                  "' must be a non-empty symbol without commas or spaces");
+  const std::string symbols = join(options.reserved_tokens, ",");
   TemporaryDirectory scratch;
   const auto prefix = scratch.path() / "model";
   const std::string args =
@@ -81,7 +77,7 @@ void Tokenizer::train(const std::vector<std::string>& texts, const std::filesyst
       " --vocab_size=" + std::to_string(options.vocab_size) + " --hard_vocab_limit=false" +
       " --pad_id=" + std::to_string(tokens.pad) + " --unk_id=" + std::to_string(tokens.unk) +
       " --bos_id=" + std::to_string(tokens.bos) + " --eos_id=" + std::to_string(tokens.eos) +
-      " --user_defined_symbols=" + symbols + " --character_coverage=0.9995" +
+      (symbols.empty() ? "" : " --user_defined_symbols=" + symbols) + " --character_coverage=0.9995" +
       " --input_sentence_size=1000000 --shuffle_input_sentence=true" +
       " --num_threads=" + std::to_string(options.threads) + " --minloglevel=2";
   write_file_atomically(scratch.path() / "args", args);
@@ -93,13 +89,14 @@ void Tokenizer::train(const std::vector<std::string>& texts, const std::filesyst
                              std::filesystem::copy_options::overwrite_existing);
 }
 
-Tokenizer Tokenizer::load(const std::filesystem::path& model_file) {
+Tokenizer Tokenizer::load(const std::filesystem::path& model_file,
+                          const std::vector<std::string>& reserved_tokens) {
   if (!std::filesystem::exists(model_file))
     throw Error(model_file.string() + ": tokenizer model not found");
   Tokenizer tokenizer;
   tokenizer.model_file_ = std::filesystem::absolute(model_file);
   const SpecialTokens& t = tokenizer.special_;
-  const auto symbols = reserved_symbols(t);
+  const std::vector<std::string>& symbols = reserved_tokens;
   TemporaryDirectory scratch;
   const auto result = run_tool({"info", tokenizer.model_file_.string()}, lines_of(symbols), scratch,
                                model_file.string());
@@ -109,14 +106,22 @@ Tokenizer Tokenizer::load(const std::filesystem::path& model_file) {
     tokenizer.vocab_size_ = numbers[0][0];
     layout = numbers[0][1] == t.pad && numbers[0][2] == t.unk && numbers[0][3] == t.bos &&
              numbers[0][4] == t.eos;
-    for (std::size_t i = 0; layout && i < symbols.size(); ++i)
-      layout = numbers[i + 1].size() == 1 &&
-               numbers[i + 1][0] == t.mux_cls + static_cast<std::int64_t>(i);
+    for (std::size_t i = 0; layout && i < symbols.size(); ++i) layout = numbers[i + 1].size() == 1;
   }
   if (!layout)
     throw Error(model_file.string() +
                 ": this SentencePiece model does not reserve datamux's special ids (pad 0, unk 1, "
-                "bos 2, eos 3, <mux_cls> 4, <mux_fill> 5, <mux_idx0..63>); let datamux train one");
+                "bos 2, eos 3); let datamux train one");
+  // A symbol the model lacks maps to unk; one the model has is a piece of its own, never an
+  // ordinary piece, as SentencePiece keeps user-defined symbols whole.
+  for (std::size_t i = 0; i < symbols.size(); ++i) {
+    const std::int64_t id = numbers[i + 1][0];
+    if (id == t.unk || id < SpecialTokens::kCount)
+      throw Error(model_file.string() + ": this SentencePiece model has no reserved token '" +
+                  symbols[i] + "' that the demultiplexer needs (a tokenizer trained for another "
+                  "demultiplexer?); let datamux train one");
+    tokenizer.reserved_ids_.push_back(id);
+  }
   return tokenizer;
 }
 

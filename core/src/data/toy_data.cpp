@@ -13,10 +13,13 @@ Dataset generate_toy_sentiment(const ToyDataOptions& options, std::uint64_t seed
   if (options.vocab_words < 10) throw Error("data.vocab_words: at least 10 words are needed");
   Dataset data;
   data.label_names = {"negative", "positive"};
-  data.vocab_size = data.tokens.first_ordinary() + options.vocab_words;
+  if (options.reserved_tokens < 0) throw Error("data: a negative number of reserved tokens");
+  for (std::int64_t i = 0; i < options.reserved_tokens; ++i)
+    data.reserved_tokens.push_back(SpecialTokens::kCount + i);
+  const std::int64_t first = SpecialTokens::kCount + options.reserved_tokens;  // first word id
+  data.vocab_size = first + options.vocab_words;
 
   const std::int64_t cues = options.vocab_words / 10;
-  const std::int64_t first = data.tokens.first_ordinary();
   std::mt19937_64 random(seed);
   auto uniform = [&](std::int64_t low, std::int64_t high) {  // inclusive
     return std::uniform_int_distribution<std::int64_t>(low, high)(random);

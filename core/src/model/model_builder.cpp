@@ -1,4 +1,5 @@
 #include "datamux/core/model_builder.h"
+#include "datamux/core/seed_streams.h"
 
 #include <torch/torch.h>
 
@@ -24,11 +25,7 @@ std::shared_ptr<Interface> create(PluginHost& plugins, const ComponentChoice& ch
 }  // namespace
 
 std::uint64_t component_seed(std::uint64_t run_seed, SeedStream stream) {
-  // splitmix64 of (seed, stream): well-mixed, stable across platforms and libtorch versions.
-  std::uint64_t z = run_seed + 0x9e3779b97f4a7c15ULL * (static_cast<std::uint64_t>(stream) + 1);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
+  return stream_seed(run_seed, static_cast<std::uint64_t>(stream));
 }
 
 std::shared_ptr<MuxModel> build_model(const ResolvedConfig& config, PluginHost& plugins,
@@ -43,19 +40,20 @@ std::shared_ptr<MuxModel> build_model(const ResolvedConfig& config, PluginHost& 
   context.num_labels = static_cast<std::int64_t>(data.label_names.size());
   context.label_names = data.label_names;
   context.attention_mask = model.get_bool("attention_mask");
-  context.tokens = data.tokens;
-  if (context.num_instances > context.tokens.num_index)
-    throw Error("model.num_instances: N = " + std::to_string(context.num_instances) +
-                " exceeds the " + std::to_string(context.tokens.num_index) +
-                " reserved index tokens");
-
-  // The backbone is built first (its width d sizes everything else), before the
-  // demultiplexer's prefix length is known; it gets room for the longest prefix of the
-  // method, the index prefix of N + 1 positions.
-  const std::int64_t max_prefix = context.num_instances + 1;
-  context.max_length = model.get_int("max_seq_length") + max_prefix;
+  // The demultiplexer declared its prefix for this N before anything was built (the
+  // backbone is sized for it) and the tokens it reserves (the tokenizer placed them).
+  const std::int64_t prefix = config.layout.prefix_length;
+  if (prefix < 0)
+    throw Error("demultiplexer '" + config.demultiplexer.plugin + "' declares a prefix of " +
+                std::to_string(prefix) + " positions");
+  if (data.reserved_tokens.size() != config.layout.reserved_tokens.size())
+    throw Error("demultiplexer '" + config.demultiplexer.plugin + "' reserves " +
+                std::to_string(config.layout.reserved_tokens.size()) + " tokens but the data has " +
+                std::to_string(data.reserved_tokens.size()) + " reserved ids for it");
+  context.max_length = model.get_int("max_seq_length") + prefix;
 
   ModelComponents parts;
+  parts.prefix_length = prefix;
   context.seed = component_seed(seed, SeedStream::kBackbone);
   parts.backbone = create<Backbone>(plugins, config.backbone, context);
   context.hidden_size = parts.backbone->hidden_size();
@@ -63,18 +61,17 @@ std::shared_ptr<MuxModel> build_model(const ResolvedConfig& config, PluginHost& 
   context.seed = component_seed(seed, SeedStream::kMultiplexer);
   parts.multiplexer = create<Multiplexer>(plugins, config.multiplexer, context);
   context.seed = component_seed(seed, SeedStream::kDemultiplexer);
+  context.reserved_tokens = data.reserved_tokens;
   parts.demultiplexer = create<Demultiplexer>(plugins, config.demultiplexer, context);
-  if (parts.demultiplexer->prefix_length() > max_prefix)
-    throw Error("demultiplexer '" + config.demultiplexer.plugin + "' asks for a prefix of " +
-                std::to_string(parts.demultiplexer->prefix_length()) +
-                " positions; at most N + 1 = " + std::to_string(max_prefix) + " are supported");
+  context.reserved_tokens.clear();
   context.seed = component_seed(seed, SeedStream::kTask);
   parts.task = create<Task>(plugins, config.task, context);
   LossWeights weights{1.0, 0.0};
-  if (config.retrieval) {
-    context.seed = component_seed(seed, SeedStream::kAuxiliaryRetrieval);
-    parts.retrieval = create<Task>(plugins, *config.retrieval, context);
-    weights = {model.get_float("task_weight"), model.get_float("retrieval_weight")};
+  if (config.auxiliary) {
+    context.seed = component_seed(seed, SeedStream::kAuxiliary);
+    parts.auxiliary = create<Task>(plugins, *config.auxiliary, context);
+    parts.auxiliary_name = config.auxiliary->plugin;
+    weights = {model.get_float("task_weight"), model.get_float("auxiliary_weight")};
   }
   return std::make_shared<MuxModel>(std::move(parts), context.num_instances, weights);
 }

@@ -12,10 +12,10 @@ MuxModel::MuxModel(ModelComponents components, std::int64_t num_instances, LossW
   register_module("multiplexer", components_.multiplexer);
   register_module("demultiplexer", components_.demultiplexer);
   register_module("task", components_.task);
-  if (components_.retrieval) register_module("retrieval", components_.retrieval);
+  if (components_.auxiliary) register_module("auxiliary", components_.auxiliary);
 }
 
-ForwardResult MuxModel::forward(const Batch& batch, bool with_retrieval) {
+ForwardResult MuxModel::forward(const Batch& batch, bool with_auxiliary) {
   const std::int64_t n = num_instances_;
   const std::int64_t rows = batch.input_ids.size(0);
   if (batch.num_instances != n || rows % n != 0)
@@ -26,7 +26,13 @@ ForwardResult MuxModel::forward(const Batch& batch, bool with_retrieval) {
 
   auto& demux = *components_.demultiplexer;
   const torch::Tensor ids = demux.add_prefix(batch.input_ids);  // (B*N, P+L)
-  const std::int64_t prefix = demux.prefix_length();
+  const std::int64_t prefix = components_.prefix_length;
+  if (ids.dim() != 2 || ids.size(0) != rows || ids.size(1) != batch.input_ids.size(1) + prefix)
+    throw Error("the demultiplexer declared a prefix of " + std::to_string(prefix) +
+                " positions, but add_prefix turned " + std::to_string(batch.input_ids.size(1)) +
+                " positions into " +
+                (ids.dim() == 2 ? std::to_string(ids.size(1))
+                                : "a tensor of rank " + std::to_string(ids.dim())));
   torch::Tensor mask = batch.attention_mask.to(torch::kBool);
   if (prefix > 0)
     mask = torch::cat({torch::ones({rows, prefix}, mask.options()), mask}, 1);
@@ -38,15 +44,20 @@ ForwardResult MuxModel::forward(const Batch& batch, bool with_retrieval) {
   result.muxed_hidden = components_.backbone->encode(mixed, result.mixed_mask);
 
   // Each kind of state is computed once, and only if some head reads it.
-  const bool retrieval = components_.retrieval && with_retrieval;
-  const bool sentence = components_.task->granularity() == Granularity::kSentence;
-  if (sentence) result.states.sentence = demux.sentence(result.muxed_hidden);
-  if (!sentence || retrieval) result.states.tokens = demux.tokens(result.muxed_hidden);
+  const bool auxiliary = components_.auxiliary && with_auxiliary;
+  StatesRead reads = components_.task->reads();
+  if (auxiliary) {
+    const StatesRead more = components_.auxiliary->reads();
+    reads.sentence = reads.sentence || more.sentence;
+    reads.tokens = reads.tokens || more.tokens;
+  }
+  if (reads.sentence) result.states.sentence = demux.sentence(result.muxed_hidden);
+  if (reads.tokens) result.states.tokens = demux.tokens(result.muxed_hidden);
   result.task = components_.task->forward(result.states, batch);
   result.loss = result.task.loss;
-  if (retrieval) {
-    result.retrieval = components_.retrieval->forward(result.states, batch);
-    result.loss = weights_.task * result.task.loss + weights_.retrieval * result.retrieval.loss;
+  if (auxiliary) {
+    result.auxiliary = components_.auxiliary->forward(result.states, batch);
+    result.loss = weights_.task * result.task.loss + weights_.auxiliary * result.auxiliary.loss;
   }
   return result;
 }

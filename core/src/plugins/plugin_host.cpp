@@ -10,6 +10,7 @@
 #include "datamux/core/sha256.h"
 #include "datamux/sdk/plugin.h"
 #include "elf_image.h"
+#include "datamux/sdk/join.h"
 
 namespace datamux {
 namespace {
@@ -22,12 +23,6 @@ std::vector<boost::dll::shared_library>& resident_libraries() {
 
 std::string key_of(const std::filesystem::path& path) {
   return std::filesystem::weakly_canonical(path).string();
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out.empty() ? "none" : out;
 }
 
 // Checks the entry point of an opened library and returns its PluginInfo.
@@ -169,14 +164,13 @@ Error PluginHost::unknown_component(ComponentKind kind, const std::string& name)
   std::set<std::string> available;
   for (const auto& row : list())
     if (row.kind == kind) available.insert(row.name);
-  std::string where;
-  for (const auto& directory : search_path_)
-    where += (where.empty() ? "" : ":") + directory.string();
+  const std::string where =
+      join(search_path_, ":", [](const std::filesystem::path& directory) { return directory.string(); });
   std::string skipped;
   for (const auto& library : broken_)
     skipped += "; " + library.warning();
   return Error("unknown " + std::string(kind_name(kind)) + " '" + name + "' (available: " +
-               join({available.begin(), available.end()}) + "; searched " +
+               (available.empty() ? "none" : join(available)) + "; searched " +
                (where.empty() ? "no plugin directory" : where) + skipped + ")");
 }
 

@@ -17,6 +17,7 @@ struct KindTemplate {
   const char* add;        // Registrar method
   const char* component;  // the class, in namespace @NAME@
   const char* check;      // test body: `component` is the created object, `ctx` its context
+  const char* declares;   // lines filling `spec.declares` (what the core needs before building)
 };
 
 constexpr const char* kBackbone = R"(// Token embeddings, then one linear layer and tanh over the mixture.
@@ -79,7 +80,6 @@ class Component : public datamux::Demultiplexer {
     offsets_ = register_parameter(
         "offsets", options.get_float("init") * torch::randn({n_, ctx.hidden_size}));
   }
-  std::int64_t prefix_length() const override { return 0; }
   torch::Tensor add_prefix(const torch::Tensor& input_ids) override { return input_ids; }
   torch::Tensor tokens(const torch::Tensor& hidden) override {
     const auto per_instance = hidden.unsqueeze(1) + offsets_.view({1, n_, 1, -1});
@@ -96,6 +96,11 @@ void declare_options(datamux::OptionSchema& schema) {
   schema.add_float("init", 0.02, "standard deviation of the instance vectors at the start", 0.0);
 }
 )";
+// The layout the core reserves before anything is built: no prefix positions, no tokens.
+constexpr const char* kDemultiplexerDeclares = R"(  spec.declares.layout = [](const datamux::Options&, std::int64_t /*num_instances*/) {
+    return datamux::DemultiplexerLayout{};
+  };
+)";
 constexpr const char* kDemultiplexerCheck = R"(  const auto hidden = torch::randn({3, 7, ctx.hidden_size});
   EXPECT_EQ(component->tokens(hidden).sizes(),
             (std::vector<std::int64_t>{3 * ctx.num_instances, 7, ctx.hidden_size}));
@@ -106,9 +111,10 @@ constexpr const char* kDemultiplexerCheck = R"(  const auto hidden = torch::rand
 constexpr const char* kTask = R"(// Sentence classification: a linear head on the sentence states, cross-entropy, accuracy.
 class Accuracy : public datamux::Metric {
  public:
-  void update(const torch::Tensor& logits, const datamux::Batch& batch) override {
-    const auto scored = batch.labels != datamux::kIgnoreLabel;
-    correct_ += (logits.argmax(-1).eq(batch.labels) & scored).sum().item<double>();
+  void update(const torch::Tensor& logits, const torch::Tensor& targets,
+              const datamux::Batch& /*batch*/) override {
+    const auto scored = targets != datamux::kIgnoreLabel;
+    correct_ += (logits.argmax(-1).eq(targets) & scored).sum().item<double>();
     total_ += scored.sum().item<double>();
   }
   datamux::MetricValues compute() const override {
@@ -125,14 +131,14 @@ class Component : public datamux::Task {
       : dropout_(options.get_float("dropout")) {
     head_ = register_module("head", torch::nn::Linear(ctx.hidden_size, ctx.num_labels));
   }
-  datamux::Granularity granularity() const override { return datamux::Granularity::kSentence; }
+  datamux::StatesRead reads() const override { return {/*sentence=*/true, /*tokens=*/false}; }
   datamux::TaskOutput forward(const datamux::DemuxedStates& states,
                               const datamux::Batch& batch) override {
     const auto logits = head_(torch::dropout(states.sentence, dropout_, is_training()));
     const auto loss = torch::nn::functional::cross_entropy(
         logits, batch.labels,
         torch::nn::functional::CrossEntropyFuncOptions().ignore_index(datamux::kIgnoreLabel));
-    return {logits, loss};
+    return {logits, batch.labels, loss};
   }
   std::unique_ptr<datamux::Metric> make_metric() const override {
     return std::make_unique<Accuracy>();
@@ -160,12 +166,14 @@ constexpr const char* kTaskCheck = R"(  datamux::DemuxedStates states;
 
 KindTemplate template_for(ComponentKind kind) {
   switch (kind) {
-    case ComponentKind::kBackbone: return {"Backbone", "add_backbone", kBackbone, kBackboneCheck};
+    case ComponentKind::kBackbone:
+      return {"Backbone", "add_backbone", kBackbone, kBackboneCheck, ""};
     case ComponentKind::kMultiplexer:
-      return {"Multiplexer", "add_multiplexer", kMultiplexer, kMultiplexerCheck};
+      return {"Multiplexer", "add_multiplexer", kMultiplexer, kMultiplexerCheck, ""};
     case ComponentKind::kDemultiplexer:
-      return {"Demultiplexer", "add_demultiplexer", kDemultiplexer, kDemultiplexerCheck};
-    case ComponentKind::kTask: return {"Task", "add_task", kTask, kTaskCheck};
+      return {"Demultiplexer", "add_demultiplexer", kDemultiplexer, kDemultiplexerCheck,
+              kDemultiplexerDeclares};
+    case ComponentKind::kTask: return {"Task", "add_task", kTask, kTaskCheck, ""};
   }
   throw Error("plugins new: unknown component kind");
 }
@@ -213,7 +221,7 @@ void register_components(datamux::Registrar& registrar) {
   spec.create = [](const datamux::Options& options, const datamux::ModelContext& ctx) {
     return std::make_shared<Component>(options, ctx);
   };
-  registrar.@ADD@(std::move(spec));
+@DECLARES@  registrar.@ADD@(std::move(spec));
 }
 
 }  // namespace
@@ -290,6 +298,7 @@ std::vector<std::filesystem::path> write_plugin_skeleton(ComponentKind kind, con
   const std::string version = toolkit_version();
   const std::vector<std::pair<std::string, std::string>> values = {
       {"@COMPONENT@", kind_template.component}, {"@CHECK@", kind_template.check},
+      {"@DECLARES@", kind_template.declares},
       {"@INTERFACE@", kind_template.interface},  {"@ADD@", kind_template.add},
       {"@KIND@", kind_name(kind)},               {"@NAME@", name},
       {"@MAJOR_MINOR@", version.substr(0, version.rfind('.'))}};

@@ -65,7 +65,14 @@ void Registry::add(ComponentSpec<Interface> spec) {
 
 void Registry::add_backbone(ComponentSpec<Backbone> spec) { add(std::move(spec)); }
 void Registry::add_multiplexer(ComponentSpec<Multiplexer> spec) { add(std::move(spec)); }
-void Registry::add_demultiplexer(ComponentSpec<Demultiplexer> spec) { add(std::move(spec)); }
+void Registry::add_demultiplexer(ComponentSpec<Demultiplexer> spec) {
+  // The core sizes the backbone and the vocabulary from the layout before building anything.
+  if (!spec.declares.layout)
+    throw Error((current_ ? current_->path.string() : std::string("<unknown library>")) +
+                ": demultiplexer '" + spec.name + "' declares no layout (declares.layout: its "
+                "prefix length and reserved tokens for N instances)");
+  add(std::move(spec));
+}
 void Registry::add_task(ComponentSpec<Task> spec) { add(std::move(spec)); }
 
 const ComponentEntry* Registry::find_entry(ComponentKind kind, const std::string& name) const {

@@ -4,6 +4,7 @@
 
 #include "datamux/sdk/error.h"
 #include "text_lines.h"
+#include "datamux/sdk/join.h"
 
 namespace datamux {
 
@@ -46,9 +47,7 @@ const GlueLayout& layout_of(GlueTask task) {
 constexpr std::size_t kNoColumn = static_cast<std::size_t>(-1);
 
 std::string label_list(const std::vector<std::string_view>& labels) {
-  std::string out;
-  for (const auto& label : labels) out += (out.empty() ? "" : ", ") + std::string(label);
-  return out;
+  return join(labels);
 }
 
 std::string header_list(const std::vector<std::string_view>& names) {

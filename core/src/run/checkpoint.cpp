@@ -6,15 +6,13 @@
 #include "datamux/core/durable_file.h"
 #include "datamux/core/first_line.h"
 #include "datamux/sdk/error.h"
+#include "datamux/sdk/join.h"
 
 namespace datamux {
 namespace {
 
 std::string shape_text(const torch::Tensor& tensor) {
-  std::string text = "(";
-  for (std::int64_t i = 0; i < tensor.dim(); ++i)
-    text += (i ? ", " : "") + std::to_string(tensor.size(i));
-  return text + ")";
+  return "(" + join(tensor.sizes()) + ")";
 }
 
 // Copies one module's own tensors from its archive, then recurses into its children.

@@ -11,6 +11,7 @@
 #include "datamux/core/first_line.h"
 #include "datamux/core/interruption.h"
 #include "datamux/core/json_file.h"
+#include "datamux/core/plugin_search_path.h"
 #include "datamux/core/precision.h"
 #include "datamux/core/predictions.h"
 #include "datamux/core/run_directory.h"
@@ -66,28 +67,30 @@ RunPlan plan_run(const TrainRequest& request) {
   return plan;
 }
 
-// pretrain is the retrieval warm-up; finetune is a task started from one.
+// pretrain is a warm-up (its task an objective, sdk/registrar.h); finetune is a task started
+// from one.
 void check_command_fits(RunCommand command, const ResolvedConfig& config, const std::string& source) {
-  const bool warmup = is_warmup_task(config.task.plugin);
+  const bool warmup = config.task_is_objective;
   if (command == RunCommand::kPretrain && !warmup)
-    throw Error(source + ": `datamux pretrain` runs the retrieval warm-up, but task.plugin is '" +
-                config.task.plugin + "' (use `datamux finetune` or `datamux train`)");
+    throw Error(source + ": `datamux pretrain` runs a warm-up objective, but task.plugin '" +
+                config.task.plugin + "' is not an objective (use `datamux finetune` or `datamux train`)");
   if (command == RunCommand::kFinetune && warmup)
-    throw Error(source + ": `datamux finetune` trains a task, but task.plugin is '" +
-                config.task.plugin + "' (use `datamux pretrain`)");
+    throw Error(source + ": `datamux finetune` trains a task, but task.plugin '" +
+                config.task.plugin + "' is a warm-up objective (use `datamux pretrain`)");
   if (command == RunCommand::kFinetune && config.train.options.get_string("init_from").empty())
     throw Error("datamux finetune: --from is required (the warm-up run directory or a checkpoint)");
 }
 
 // finetune --from must name a warm-up run (or a file in one): checked before its weights are
 // loaded, since another run's would load into the wrong heads or fail with a shape error.
-void check_finetune_source(const std::filesystem::path& from) {
+void check_finetune_source(const std::filesystem::path& from,
+                           const std::vector<std::string>& plugin_paths) {
   const std::filesystem::path run = init_run_of(from);
   const std::string task = task_plugin_of_run(run);
-  if (!is_warmup_task(task))
+  PluginHost plugins(plugin_search_path(plugin_paths));
+  if (!is_objective(plugins, task))
     throw Error("datamux finetune --from " + from.string() + ": " + run.string() +
-                " is not a retrieval warm-up (its task.plugin is '" + task +
-                "'); start from a `datamux pretrain` run or a checkpoint in one, or use "
+                " is not a warm-up (its task.plugin '" + task + "' is not an objective); start from a `datamux pretrain` run or a checkpoint in one, or use "
                 "`datamux train --set train.init_from=...`");
 }
 
@@ -367,7 +370,7 @@ TrainOutcome train_experiment(const TrainRequest& request, std::ostream& progres
   }
   if (plan.resuming) check_same_world(request.out, ranks.launch.world_size);
   if (!plan.resuming && request.command == RunCommand::kFinetune && !request.from.empty())
-    check_finetune_source(request.from);
+    check_finetune_source(request.from, request.plugin_paths);
   PreparedExperiment experiment = prepare_experiment(plan.raw, request.plugin_paths, plan.reuse);
   const ResolvedConfig& config = experiment.config;
   if (!plan.resuming) check_command_fits(request.command, config, plan.raw.source());

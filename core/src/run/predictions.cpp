@@ -69,7 +69,7 @@ std::vector<std::vector<PredictedLabel>> predicted_labels(const Dataset& data,
 void write_predictions(const Dataset& data, const std::vector<torch::Tensor>& logits,
                        const std::filesystem::path& path) {
   if (data.label_kind == LabelKind::kNone)
-    throw Error("--predictions: the retrieval warm-up has no task labels to predict");
+    throw Error("--predictions: a warm-up objective has no task labels to predict");
   if (logits.empty()) throw Error("--predictions: the evaluation set is empty");
   const auto predictions = predicted_labels(data, logits);
   std::ostringstream out;

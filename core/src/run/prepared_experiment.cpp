@@ -38,16 +38,27 @@ InitSource init_source(const std::filesystem::path& from) {
               " is not inside a run directory (its config.json and tokenizer are needed too)");
 }
 
-// Loads backbone, multiplexer and demultiplexer from an earlier run, and its retrieval head
-// into this model's auxiliary one: the warm-up's task head, or a finetuning run's auxiliary.
-void initialise_from(MuxModel& model, const InitSource& source_run, torch::Device device) {
+// The component a run's config.json names in `section`, or "" when it has no such section.
+std::string component_of_run(const rapidjson::Value& config, const char* section) {
+  if (!config.IsObject() || !config.HasMember(section) || !config[section].IsObject() ||
+      !config[section].HasMember("plugin") || !config[section]["plugin"].IsString())
+    return "";
+  return config[section]["plugin"].GetString();
+}
+
+// Loads backbone, multiplexer and demultiplexer from an earlier run, and into this model's
+// auxiliary objective the head of the same component there: a warm-up's task, or a
+// finetuning run's auxiliary. Another component's head cannot fit, so it starts fresh.
+void initialise_from(MuxModel& model, const ResolvedConfig& config, const InitSource& source_run,
+                     torch::Device device) {
   const auto source = read_json_file(source_run.run / "config.json");
-  const bool source_is_warmup = is_warmup_task(task_plugin_of_run(source_run.run));
   std::vector<std::pair<std::string, std::string>> children = {
       {"backbone", "backbone"}, {"multiplexer", "multiplexer"}, {"demultiplexer", "demultiplexer"}};
-  if (model.retrieval() != nullptr) {
-    if (source_is_warmup) children.emplace_back("retrieval", "task");
-    else if (source.HasMember("retrieval")) children.emplace_back("retrieval", "retrieval");
+  if (config.auxiliary) {
+    if (component_of_run(source, "task") == config.auxiliary->plugin)
+      children.emplace_back("auxiliary", "task");
+    else if (component_of_run(source, "auxiliary") == config.auxiliary->plugin)
+      children.emplace_back("auxiliary", "auxiliary");
   }
   load_weights(model, source_run.weights, device, children);
 }
@@ -74,10 +85,10 @@ PreparedExperiment prepare_experiment(const ExperimentConfig& raw,
 
   auto scratch = std::make_unique<TemporaryDirectory>();
   DataSplits data = load_splits(config, data_reuse, scratch->path());
-  const DataShape shape{data.train.vocab_size, data.train.label_names, data.train.tokens};
+  const DataShape shape{data.train.vocab_size, data.train.label_names, data.train.reserved_tokens};
   std::shared_ptr<MuxModel> model = build_model(config, *plugins, shape);
   model->to(device);
-  if (source) initialise_from(*model, *source, device);
+  if (source) initialise_from(*model, config, *source, device);
   return PreparedExperiment{std::move(plugins), std::move(config), device,
                             std::move(data),    std::move(model),  std::move(scratch)};
 }
@@ -138,13 +149,10 @@ std::filesystem::path init_run_of(const std::filesystem::path& from) {
 
 std::string task_plugin_of_run(const std::filesystem::path& run) {
   const auto config_file = run / "config.json";
-  const auto config = read_json_file(config_file);
-  if (!config.IsObject() || !config.HasMember("task") || !config["task"].IsObject() ||
-      !config["task"].HasMember("plugin") || !config["task"]["plugin"].IsString())
+  const std::string task = component_of_run(read_json_file(config_file), "task");
+  if (task.empty())
     throw Error(config_file.string() + ": no task.plugin (not a config written by a run)");
-  return config["task"]["plugin"].GetString();
+  return task;
 }
-
-bool is_warmup_task(const std::string& task_plugin) { return task_plugin == "retrieval"; }
 
 }  // namespace datamux

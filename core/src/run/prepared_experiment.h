@@ -41,8 +41,4 @@ std::filesystem::path init_run_of(const std::filesystem::path& from);
 // The task plugin a run trained, from its config.json.
 std::string task_plugin_of_run(const std::filesystem::path& run);
 
-// Whether a task is the retrieval warm-up objective: the one place that knows which it is
-// for runs (pretrain checks its config, finetune its --from run).
-bool is_warmup_task(const std::string& task_plugin);
-
 }  // namespace datamux

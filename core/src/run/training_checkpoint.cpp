@@ -16,7 +16,8 @@ namespace datamux {
 namespace {
 
 // Bumped when the layout changes, so an old file is refused by name, not misread.
-constexpr std::int64_t kCheckpointFormat = 1;
+// 2: plugin ABI 5 (the auxiliary objective's weights under "auxiliary", not "retrieval").
+constexpr std::int64_t kCheckpointFormat = 2;
 
 std::string cuda_key(std::int64_t index) { return "rng_cuda_" + std::to_string(index); }
 
@@ -110,6 +111,10 @@ LoadedCheckpoint load_training_checkpoint(const std::filesystem::path& path,
   LoadedCheckpoint loaded;
   try {
     const std::int64_t format = read_int(archive, "format", file);
+    if (format == 1)
+      throw Error(file + ": checkpoint format 1 was written before plugin ABI 5 and cannot be "
+                  "resumed by this datamux (format " + std::to_string(kCheckpointFormat) +
+                  "); start the run again");
     if (format != kCheckpointFormat)
       throw Error(file + ": checkpoint format " + std::to_string(format) + ", this datamux reads " +
                   std::to_string(kCheckpointFormat));

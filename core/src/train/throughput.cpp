@@ -17,7 +17,7 @@ void synchronise(torch::Device device) {
 }
 
 void run_pass(MuxModel& model, const std::vector<Batch>& batches) {
-  for (const Batch& batch : batches) model.forward(batch, /*with_retrieval=*/false);
+  for (const Batch& batch : batches) model.forward(batch, /*with_auxiliary=*/false);
 }
 
 }  // namespace

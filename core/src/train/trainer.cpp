@@ -67,12 +67,12 @@ EvaluationRecord evaluate(MuxModel& model, const std::vector<Batch>& batches, st
   InferenceScope inference;
   SeededGenerator seeded(kEvaluationSeed);
   auto metric = model.task().make_metric();
-  double loss_sum = 0, retrieval_sum = 0;
+  double loss_sum = 0, auxiliary_sum = 0;
   for (const Batch& batch : batches) {
     const ForwardResult result = model.forward(batch);
     loss_sum += result.loss.item<double>();
-    if (result.retrieval.loss.defined()) retrieval_sum += result.retrieval.loss.item<double>();
-    metric->update(result.task.logits, batch);
+    if (result.auxiliary.loss.defined()) auxiliary_sum += result.auxiliary.loss.item<double>();
+    metric->update(result.task.logits, result.task.targets, batch);
     if (logits != nullptr) logits->push_back(result.task.logits);
   }
   model.train(was_training);
@@ -80,8 +80,8 @@ EvaluationRecord evaluate(MuxModel& model, const std::vector<Batch>& batches, st
   EvaluationRecord record{step, batches.empty() ? std::nan("") : loss_sum / count, metric->compute()};
   for (const auto& [name, value] : record.metrics)
     if (metric->kind(name) == MetricKind::kCount) record.counts.push_back(name);
-  if (model.retrieval() != nullptr && !batches.empty())
-    record.metrics.emplace_back("retrieval_loss", retrieval_sum / count);
+  if (model.auxiliary() != nullptr && !batches.empty())
+    record.metrics.emplace_back(model.auxiliary_loss_name(), auxiliary_sum / count);
   return record;
 }
 
@@ -133,8 +133,8 @@ std::int64_t Trainer::run(TrainBatches& batches, const std::vector<Batch>& evalu
     const ForwardResult result = model_.forward(batch);
     double loss = result.loss.item<double>();
     MetricValues losses = {{"task_loss", result.task.loss.item<double>()}};
-    if (result.retrieval.loss.defined())
-      losses.emplace_back("retrieval_loss", result.retrieval.loss.item<double>());
+    if (result.auxiliary.loss.defined())
+      losses.emplace_back(model_.auxiliary_loss_name(), result.auxiliary.loss.item<double>());
     if (parallel_ != nullptr) {  // the global batch's loss, on every rank (a NaN stops them all)
       std::vector<double> values = {loss};
       for (const auto& part : losses) values.push_back(part.second);

@@ -1,13 +1,12 @@
 #include "tensor_shapes.h"
 
 #include "datamux/sdk/error.h"
+#include "datamux/sdk/join.h"
 
 namespace datamux::plugins::support {
 
 std::string shape_text(const torch::Tensor& t) {
-  std::string text = "(";
-  for (int64_t i = 0; i < t.dim(); ++i) text += (i ? ", " : "") + std::to_string(t.size(i));
-  return text + ")";
+  return "(" + join(t.sizes()) + ")";
 }
 
 torch::Tensor group_instances(const torch::Tensor& embedded, std::int64_t num_instances,

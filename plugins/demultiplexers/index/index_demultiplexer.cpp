@@ -11,14 +11,21 @@
 
 namespace datamux::plugins::index {
 
+std::vector<std::string> reserved_token_names() {
+  std::vector<std::string> names = {"<mux_cls>", "<mux_fill>"};
+  for (std::int64_t i = 0; i < kMaxInstances; ++i) names.push_back("<mux_idx" + std::to_string(i) + ">");
+  return names;
+}
+
 IndexDemultiplexer::IndexDemultiplexer(const ModelContext& ctx)
     : num_instances_(ctx.num_instances), hidden_size_(ctx.hidden_size) {
   const auto n = num_instances_;
   const auto d = hidden_size_;
+  const auto& ids = ctx.reserved_tokens;  // in the order of reserved_token_names()
   // Not a buffer: it follows from the context and is not model state.
-  prefix_ = torch::full({n, n + 1}, ctx.tokens.mux_filler, torch::kLong);
-  for (std::int64_t i = 0; i < n; ++i) prefix_[i][i].fill_(ctx.tokens.first_index + i);
-  prefix_.select(1, n).fill_(ctx.tokens.mux_cls);
+  prefix_ = torch::full({n, n + 1}, ids[kFiller], torch::kLong);
+  for (std::int64_t i = 0; i < n; ++i) prefix_[i][i].fill_(ids[kFirstIndex + i]);
+  prefix_.select(1, n).fill_(ids[kCls]);
 
   // Normal(0, 0.02) and zero bias, as the reference initialises every Linear of the model.
   auto gen = at::detail::createCPUGenerator(ctx.seed);

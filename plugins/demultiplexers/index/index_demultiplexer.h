@@ -4,6 +4,8 @@
 // instance i's state at position t is LayerNorm(GELU(W [h_i ; h_t] + b)), where h_i is the
 // mixture's hidden state at index slot i.
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include <torch/nn/modules/normalization.h>
 
@@ -12,12 +14,23 @@
 
 namespace datamux::plugins::index {
 
+// The most instances the reserved vocabulary serves: one index token each. Fixed rather than
+// N, so that one tokenizer (a warm-up's) serves every N of a sweep.
+constexpr std::int64_t kMaxInstances = 64;
+
+// The tokens the index prefix uses, in the order of ModelContext::reserved_tokens: the shared
+// CLS slot, the filler, then index token i of instance i.
+enum ReservedSlot : std::int64_t { kCls = 0, kFiller = 1, kFirstIndex = 2 };
+std::vector<std::string> reserved_token_names();
+
 class IndexDemultiplexer : public Demultiplexer {
  public:
   // ctx supplies N, d, the reserved token ids and the initialisation seed.
   explicit IndexDemultiplexer(const ModelContext& ctx);
 
-  std::int64_t prefix_length() const override { return num_instances_ + 1; }
+  // N index slots and the shared CLS slot.
+  static std::int64_t prefix_length(std::int64_t num_instances) { return num_instances + 1; }
+  std::int64_t prefix_length() const { return prefix_length(num_instances_); }
   torch::Tensor add_prefix(const torch::Tensor& input_ids) override;
   torch::Tensor sentence(const torch::Tensor& hidden) override;
   torch::Tensor tokens(const torch::Tensor& hidden) override;

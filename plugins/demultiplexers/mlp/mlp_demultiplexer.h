@@ -13,7 +13,6 @@ class MlpDemultiplexer : public Demultiplexer {
   // ctx supplies N, d and the initialisation seed.
   explicit MlpDemultiplexer(const ModelContext& ctx);
 
-  std::int64_t prefix_length() const override { return 0; }
   torch::Tensor add_prefix(const torch::Tensor& input_ids) override;
   // The MLPs on position 0 only (the bos token of the mixture).
   torch::Tensor sentence(const torch::Tensor& hidden) override;

@@ -23,6 +23,7 @@ void register_components(Registrar& registrar) {
   spec.help = "no prefix; instance i at every position is its own Linear+GELU+LayerNorm of h_t";
   spec.declare_options = [](OptionSchema&) {};
   spec.create = create;
+  spec.declares.layout = [](const Options&, std::int64_t) { return DemultiplexerLayout{}; };
   registrar.add_demultiplexer(std::move(spec));
 }
 

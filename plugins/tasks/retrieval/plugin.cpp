@@ -24,6 +24,7 @@ void register_components(Registrar& registrar) {
   spec.name = "retrieval";
   spec.help = "DataMUX retrieval warm-up: predict a random instance's token at each position";
   spec.create = create;
+  spec.declares.objective = true;  // needs no labels: the warm-up, and the finetuning's auxiliary
   registrar.add_task(std::move(spec));
 }
 

@@ -4,11 +4,11 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/nn/functional/activation.h>
-#include <torch/nn/functional/loss.h>
 #include <torch/types.h>
 #include <torch/utils.h>
 
 #include "datamux/sdk/error.h"
+#include "support/masked_loss.h"
 #include "support/tensor_shapes.h"
 
 namespace datamux::plugins::retrieval {
@@ -70,32 +70,25 @@ TaskOutput Retrieval::forward(const DemuxedStates& states, const Batch& batch) {
   namespace F = torch::nn::functional;
   const torch::Tensor h = layer_norm_->forward(F::gelu(dense_->forward(selected)));
   out.logits = decoder_->forward(h);  // (B, L, vocab)
-  // Summed loss over the counted positions, divided without a host sync; a batch without any
-  // counted position yields 0 instead of cross_entropy's 0/0 = NaN.
-  const torch::Tensor flat_targets = targets.reshape({-1});
-  auto summed = F::cross_entropy(
-      out.logits.reshape({-1, vocab_size_}), flat_targets,
-      F::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel).reduction(torch::kSum));
-  auto counted = flat_targets.ne(kIgnoreLabel).sum().clamp_min(1).to(summed.scalar_type());
-  out.loss = summed / counted;
-
-  draw_->logits_data = out.logits.data_ptr();
-  draw_->logits_shape = out.logits.sizes().vec();
-  draw_->targets = targets;
+  out.targets = targets;
+  out.loss = support::masked_cross_entropy(out.logits, targets);
   return out;
 }
 
 std::unique_ptr<Metric> Retrieval::make_metric() const {
-  return std::make_unique<RetrievalAccuracy>(draw_);
+  return std::make_unique<RetrievalAccuracy>();
 }
 
-void RetrievalAccuracy::update(const torch::Tensor& logits, const Batch&) {
+void RetrievalAccuracy::update(const torch::Tensor& logits, const torch::Tensor& drawn,
+                               const Batch& /*batch*/) {
+  if (!drawn.defined()) return;
   torch::NoGradGuard no_grad;
-  if (!draw_->targets.defined() || logits.data_ptr() != draw_->logits_data ||
-      logits.sizes().vec() != draw_->logits_shape)
-    throw Error("retrieval: the metric needs the logits of the head's latest forward (got " +
-                support::shape_text(logits) + ")");
-  const torch::Tensor targets = draw_->targets.to(logits.device());
+  if (logits.dim() != 3 || drawn.dim() != 2 || logits.size(0) != drawn.size(0) ||
+      logits.size(1) != drawn.size(1))
+    throw Error("retrieval: logits of shape " + support::shape_text(logits) +
+                " for drawn targets of shape " + support::shape_text(drawn) +
+                "; expected (groups, length, vocab) and (groups, length)");
+  const torch::Tensor targets = drawn.to(logits.device());
   const torch::Tensor counted = targets.ne(kIgnoreLabel);
   correct_ += logits.argmax(-1).eq(targets).logical_and(counted).sum().item<std::int64_t>();
   count_ += counted.sum().item<std::int64_t>();

@@ -3,11 +3,11 @@
 #include <string>
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <torch/nn/functional/loss.h>
 #include <torch/types.h>
 #include <torch/utils.h>
 
 #include "datamux/sdk/error.h"
+#include "support/masked_loss.h"
 #include "support/tensor_shapes.h"
 
 namespace datamux::plugins::sequence_classification {
@@ -64,14 +64,8 @@ TaskOutput SequenceClassification::forward(const DemuxedStates& states, const Ba
   if (labels.size(0) != out.logits.size(0))
     throw Error("sequence_classification: " + std::to_string(labels.size(0)) + " labels for " +
                 std::to_string(out.logits.size(0)) + " instances");
-  // Summed loss over the counted rows, divided without a host sync; a batch whose labels are
-  // all ignored yields 0 instead of cross_entropy's 0/0 = NaN.
-  namespace F = torch::nn::functional;
-  auto summed = F::cross_entropy(
-      out.logits, labels,
-      F::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel).reduction(torch::kSum));
-  auto counted = labels.ne(kIgnoreLabel).sum().clamp_min(1).to(summed.scalar_type());
-  out.loss = summed / counted;
+  out.targets = labels;
+  out.loss = support::masked_cross_entropy(out.logits, labels);
   return out;
 }
 
@@ -79,11 +73,12 @@ std::unique_ptr<Metric> SequenceClassification::make_metric() const {
   return std::make_unique<AccuracyMetric>(num_labels_);
 }
 
-void AccuracyMetric::update(const torch::Tensor& logits, const Batch& batch) {
-  if (!batch.labels.defined()) return;
+void AccuracyMetric::update(const torch::Tensor& logits, const torch::Tensor& targets,
+                            const Batch& /*batch*/) {
+  if (!targets.defined()) return;
   torch::NoGradGuard no_grad;
   auto predictions = logits.argmax(-1).reshape({-1}).to(torch::kCPU, torch::kLong).contiguous();
-  auto labels = batch.labels.reshape({-1}).to(torch::kCPU, torch::kLong).contiguous();
+  auto labels = targets.reshape({-1}).to(torch::kCPU, torch::kLong).contiguous();
   if (labels.size(0) != predictions.size(0))
     throw Error("sequence_classification: " + std::to_string(labels.size(0)) + " labels for " +
                 std::to_string(predictions.size(0)) + " predictions");

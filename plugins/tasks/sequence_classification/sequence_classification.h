@@ -28,9 +28,9 @@ class SequenceClassification : public Task {
   SequenceClassification(std::int64_t hidden_size, std::int64_t num_labels,
                          double classifier_dropout, Pooling pooling, std::uint64_t seed);
 
-  // Mean pooling reads the token states, so it asks the core for those.
-  Granularity granularity() const override {
-    return pooling_ == Pooling::kMean ? Granularity::kToken : Granularity::kSentence;
+  // Mean pooling reads the token states only, cls the sentence states only.
+  StatesRead reads() const override {
+    return pooling_ == Pooling::kMean ? StatesRead{false, true} : StatesRead{true, false};
   }
   TaskOutput forward(const DemuxedStates& states, const Batch& batch) override;
   std::unique_ptr<Metric> make_metric() const override;
@@ -58,7 +58,7 @@ class SequenceClassification : public Task {
 class AccuracyMetric : public Metric {
  public:
   explicit AccuracyMetric(std::int64_t num_labels) : num_labels_(num_labels) {}
-  void update(const torch::Tensor& logits, const Batch& batch) override;
+  void update(const torch::Tensor& logits, const torch::Tensor& targets, const Batch& batch) override;
   MetricValues compute() const override;
   MetricKind kind(const std::string& name) const override;  // "examples" is a count
 

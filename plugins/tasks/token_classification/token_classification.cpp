@@ -3,11 +3,11 @@
 #include <string>
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <torch/nn/functional/loss.h>
 #include <torch/types.h>
 #include <torch/utils.h>
 
 #include "datamux/sdk/error.h"
+#include "support/masked_loss.h"
 #include "support/tensor_shapes.h"
 
 namespace datamux::plugins::token_classification {
@@ -39,16 +39,8 @@ TaskOutput TokenClassification::forward(const DemuxedStates& states, const Batch
   if (labels.dim() != 2 || labels.size(0) != x.size(0) || labels.size(1) != x.size(1))
     throw Error("token_classification: labels of shape " + support::shape_text(labels) +
                 " for token states of shape " + support::shape_text(x) + "; expected (rows, length)");
-  // Summed loss over the labelled positions, divided without a host sync; a batch without
-  // any labelled position yields 0 instead of cross_entropy's 0/0 = NaN.
-  namespace F = torch::nn::functional;
-  const std::int64_t classes = out.logits.size(-1);
-  auto flat_labels = labels.reshape({-1});
-  auto summed = F::cross_entropy(
-      out.logits.reshape({-1, classes}), flat_labels,
-      F::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel).reduction(torch::kSum));
-  auto counted = flat_labels.ne(kIgnoreLabel).sum().clamp_min(1).to(summed.scalar_type());
-  out.loss = summed / counted;
+  out.targets = labels;
+  out.loss = support::masked_cross_entropy(out.logits, labels);
   return out;
 }
 
@@ -56,15 +48,16 @@ std::unique_ptr<Metric> TokenClassification::make_metric() const {
   return std::make_unique<ChunkMetric>(label_names_);
 }
 
-void ChunkMetric::update(const torch::Tensor& logits, const Batch& batch) {
-  if (!batch.labels.defined()) return;
+void ChunkMetric::update(const torch::Tensor& logits, const torch::Tensor& targets,
+                         const Batch& batch) {
+  if (!targets.defined()) return;
   torch::NoGradGuard no_grad;
   const auto num_labels = static_cast<std::int64_t>(label_names_.size());
   if (logits.dim() != 3 || logits.size(2) != num_labels)
     throw Error("token_classification: logits of shape " + support::shape_text(logits) + " for " +
                 std::to_string(num_labels) + " tags; expected (rows, length, tags)");
   const auto predictions = logits.argmax(-1).to(torch::kCPU, torch::kLong).contiguous();
-  const auto labels = batch.labels.to(torch::kCPU, torch::kLong).contiguous();
+  const auto labels = targets.to(torch::kCPU, torch::kLong).contiguous();
   if (labels.sizes() != predictions.sizes())
     throw Error("token_classification: labels of shape " + support::shape_text(labels) +
                 " for predictions of shape " + support::shape_text(predictions));

@@ -20,7 +20,7 @@ class TokenClassification : public Task {
   TokenClassification(std::int64_t hidden_size, std::vector<std::string> label_names,
                       double classifier_dropout, std::uint64_t seed);
 
-  Granularity granularity() const override { return Granularity::kToken; }
+  StatesRead reads() const override { return {false, true}; }
   // states.tokens (B*N, L, d) -> logits (B*N, L, C); loss: cross-entropy over the labelled
   // positions of batch.labels (B*N, L).
   TaskOutput forward(const DemuxedStates& states, const Batch& batch) override;
@@ -49,7 +49,8 @@ class ChunkMetric : public Metric {
  public:
   explicit ChunkMetric(std::vector<std::string> label_names)
       : label_names_(std::move(label_names)) {}
-  void update(const torch::Tensor& logits, const Batch& batch) override;
+  // targets: the (rows, length) labels; batch: its truncated_labels.
+  void update(const torch::Tensor& logits, const torch::Tensor& targets, const Batch& batch) override;
   // precision, recall, f1, token_accuracy, sentences
   MetricValues compute() const override;
   MetricKind kind(const std::string& name) const override;  // "sentences" is a count

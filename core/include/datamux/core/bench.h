@@ -17,6 +17,7 @@ struct BenchRequest {
   std::string multiplexer;
   std::string demultiplexer;
   std::string task;
+  std::string auxiliary;  // the auxiliary objective (config section "auxiliary"); empty: none
   std::vector<std::int64_t> num_instances;  // the N to measure, in order
   std::int64_t groups = 4;                  // B: each measured pass is B groups of N
   std::int64_t seq_length = 128;            // L: every instance is this long, no padding

@@ -25,7 +25,7 @@ void load_weights(torch::nn::Module& model, const std::filesystem::path& path,
                   torch::Device device);
 
 // Loads only some children of `model`: each pair names a child of the model and the child
-// of the checkpoint it is loaded from (e.g. a warm-up's "task" into a finetune's "retrieval").
+// of the checkpoint it is loaded from (e.g. a warm-up's "task" into a finetune's "auxiliary").
 void load_weights(torch::nn::Module& model, const std::filesystem::path& path,
                   torch::Device device,
                   const std::vector<std::pair<std::string, std::string>>& children);

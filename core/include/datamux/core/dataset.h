@@ -30,6 +30,8 @@ struct Dataset {
   std::vector<std::string> label_names;
   std::int64_t vocab_size = 0;
   SpecialTokens tokens;
+  // The ids of the tokens the demultiplexer reserved (ResolvedConfig::layout), in its order.
+  std::vector<std::int64_t> reserved_tokens;
   std::int64_t num_labels() const { return static_cast<std::int64_t>(label_names.size()); }
 };
 

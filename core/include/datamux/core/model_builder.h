@@ -13,12 +13,13 @@ namespace datamux {
 struct DataShape {
   std::int64_t vocab_size = 0;
   std::vector<std::string> label_names;  // empty for tasks without labels
-  SpecialTokens tokens;
+  // The ids of the demultiplexer's reserved tokens (ResolvedConfig::layout), in its order.
+  std::vector<std::int64_t> reserved_tokens;
 };
 
 // A component's own seed: an independent stream per role, all fixed by the run seed.
 enum class SeedStream : std::uint64_t {
-  kBackbone = 0, kMultiplexer = 1, kDemultiplexer = 2, kTask = 3, kAuxiliaryRetrieval = 4
+  kBackbone = 0, kMultiplexer = 1, kDemultiplexer = 2, kTask = 3, kAuxiliary = 4
 };
 std::uint64_t component_seed(std::uint64_t run_seed, SeedStream stream);
 

@@ -1,6 +1,7 @@
 #pragma once
 // The assembled model: prefix -> embed -> multiplex -> encode -> demultiplex -> task head.
 #include <memory>
+#include <string>
 
 #include <torch/nn/module.h>
 
@@ -17,22 +18,24 @@ struct ModelComponents {
   std::shared_ptr<Multiplexer> multiplexer;
   std::shared_ptr<Demultiplexer> demultiplexer;
   std::shared_ptr<Task> task;
-  std::shared_ptr<Task> retrieval;  // optional auxiliary retrieval head (finetuning)
+  std::shared_ptr<Task> auxiliary;  // optional auxiliary objective (ResolvedConfig::auxiliary)
+  std::string auxiliary_name;       // its component name: it names its loss in the records
+  std::int64_t prefix_length = 0;   // as the demultiplexer declared it
 };
 
-// loss = task * task loss + retrieval * auxiliary retrieval loss.
+// loss = task * task loss + auxiliary * the auxiliary objective's loss.
 struct LossWeights {
   double task = 1.0;
-  double retrieval = 0.0;
+  double auxiliary = 0.0;
 };
 
 // Every intermediate a caller may want to inspect; tests check their shapes.
 struct ForwardResult {
   torch::Tensor mixed_mask;    // (B, P + L) bool: a position is real in some instance of the group
   torch::Tensor muxed_hidden;  // (B, P + L, d): the backbone's output on the mixture
-  DemuxedStates states;        // per instance, as the task asked for
+  DemuxedStates states;        // per instance, only the states the heads read (Task::reads)
   TaskOutput task;
-  TaskOutput retrieval;        // undefined tensors without an auxiliary retrieval head
+  TaskOutput auxiliary;        // undefined tensors without an auxiliary objective
   torch::Tensor loss;          // what training minimises
 };
 
@@ -40,16 +43,19 @@ class MuxModel : public torch::nn::Module {
  public:
   MuxModel(ModelComponents components, std::int64_t num_instances, LossWeights weights = {});
 
-  // `with_retrieval` false skips the auxiliary retrieval head: what inference runs.
-  ForwardResult forward(const Batch& batch, bool with_retrieval = true);
+  // `with_auxiliary` false skips the auxiliary objective: what inference runs.
+  ForwardResult forward(const Batch& batch, bool with_auxiliary = true);
 
   std::int64_t num_instances() const { return num_instances_; }
   Backbone& backbone() { return *components_.backbone; }
   Multiplexer& multiplexer() { return *components_.multiplexer; }
   Demultiplexer& demultiplexer() { return *components_.demultiplexer; }
   Task& task() { return *components_.task; }
-  // The auxiliary retrieval head, or nullptr.
-  Task* retrieval() { return components_.retrieval.get(); }
+  // The auxiliary objective, or nullptr.
+  Task* auxiliary() { return components_.auxiliary.get(); }
+  // The name its loss is recorded under: "<component>_loss" (e.g. "retrieval_loss").
+  std::string auxiliary_loss_name() const { return components_.auxiliary_name + "_loss"; }
+  std::int64_t prefix_length() const { return components_.prefix_length; }
   const LossWeights& loss_weights() const { return weights_; }
 
  private:

@@ -28,7 +28,13 @@ struct ComponentChoice {
 struct ResolvedConfig {
   BoundSection run, model, data, train;
   ComponentChoice backbone, multiplexer, demultiplexer, task;
-  std::optional<ComponentChoice> retrieval;  // the auxiliary retrieval head, when finetuning
+  // The auxiliary objective trained beside the task (section "auxiliary"), when the config
+  // names one and model.auxiliary_weight > 0.
+  std::optional<ComponentChoice> auxiliary;
+  // What the components declared (sdk/registrar.h, Declarations): the demultiplexer's prefix
+  // and reserved tokens for model.num_instances, and whether the task is an objective.
+  DemultiplexerLayout layout;
+  bool task_is_objective = false;
 
   // Everything a run used, defaults included: rerunning this file reproduces the run.
   rapidjson::Document to_json() const;
@@ -42,5 +48,9 @@ OptionSchema train_schema();
 
 // Binds every section; loads the plugins the config names. Unknown sections are errors.
 ResolvedConfig resolve_config(const ExperimentConfig& config, PluginHost& plugins);
+
+// Whether the task component `task` declares itself an objective (sdk/registrar.h), loading
+// the plugin that provides it.
+bool is_objective(PluginHost& plugins, const std::string& task);
 
 }  // namespace datamux

@@ -18,7 +18,7 @@ struct Throughput {
 };
 
 // One untimed warm-up pass, then `repeats` timed passes over `batches` (forward only, no
-// auxiliary retrieval head, no gradients), each between device synchronisations; the median
+// auxiliary objective, no gradients), each between device synchronisations; the median
 // pass time gives the rates. `instances` is the number of real inputs in `batches`.
 Throughput measure_throughput(MuxModel& model, const std::vector<Batch>& batches,
                               std::int64_t instances, std::int64_t repeats, torch::Device device);

@@ -12,6 +12,7 @@ struct ToyDataOptions {
   std::int64_t min_words = 4;
   std::int64_t max_words = 16;
   std::int64_t vocab_words = 200;  // a tenth are positive cues, a tenth negative
+  std::int64_t reserved_tokens = 0;  // ids the components reserve, placed before the words
 };
 
 Dataset generate_toy_sentiment(const ToyDataOptions& options, std::uint64_t seed);

@@ -34,7 +34,7 @@ double scheduled_learning_rate(const TrainSettings& settings, std::int64_t step)
 struct StepRecord {
   std::int64_t step;  // 1-based, after the update
   double loss;        // the weighted total that was minimised
-  MetricValues losses;  // its parts: "task_loss", and "retrieval_loss" with an auxiliary head
+  MetricValues losses;  // its parts: "task_loss", and "<auxiliary>_loss" with an auxiliary objective
   double learning_rate;
   double grad_norm;  // before clipping
   double elapsed_seconds;
@@ -43,7 +43,7 @@ struct StepRecord {
 struct EvaluationRecord {
   std::int64_t step;
   double loss;
-  MetricValues metrics;  // the task's, then "retrieval_loss" with an auxiliary head
+  MetricValues metrics;  // the task's, then "<auxiliary>_loss" with an auxiliary objective
   std::vector<std::string> counts;  // the names in `metrics` that the task declares counts
 };
 
@@ -61,7 +61,7 @@ struct TrainingObserver {
 
 // Loss and task metrics over every batch, in evaluation mode without gradients. When
 // `logits` is given, each batch's task logits are appended to it (on the model's device).
-// Random draws inside (the retrieval task's) use a fixed seed, so an evaluation is
+// Random draws inside (an objective's) use a fixed seed, so an evaluation is
 // reproducible, and the caller's RNG state is left as it was, so evaluating does not change
 // the training that follows.
 EvaluationRecord evaluate(MuxModel& model, const std::vector<Batch>& batches, std::int64_t step,

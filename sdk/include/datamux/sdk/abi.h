@@ -8,8 +8,11 @@
 
 namespace datamux {
 
-constexpr std::uint32_t kPluginAbi = 4;  // 2: ModelContext::label_names, 3: Batch::truncated_labels,
-                                         // 4: the FLOP-count hooks (flops.h) and Metric::kind
+constexpr std::uint32_t kPluginAbi = 5;  // 2: ModelContext::label_names, 3: Batch::truncated_labels,
+                                         // 4: the FLOP-count hooks (flops.h) and Metric::kind,
+                                         // 5: declarations (registrar.h: a demultiplexer's layout,
+                                         //    a task's objective flag), Task::reads, metric
+                                         //    targets, ModelContext::reserved_tokens
 
 #define DATAMUX_STRINGIFY_(x) #x
 #define DATAMUX_STRINGIFY(x) DATAMUX_STRINGIFY_(x)

@@ -1,5 +1,9 @@
 #pragma once
 // A demultiplexer splits the backbone's output on the mixture back into one state per instance.
+#include <cstdint>
+#include <string>
+#include <vector>
+
 #include <torch/nn/module.h>
 
 #include "datamux/sdk/flops.h"
@@ -7,14 +11,20 @@
 
 namespace datamux {
 
+// What a demultiplexer needs from the core for N instances, declared before anything is built
+// (registrar.h, Declarations<Demultiplexer>): the backbone is sized for P + L positions and the
+// tokenizer reserves the named tokens, whose ids the component then finds in
+// ModelContext::reserved_tokens in the same order.
+struct DemultiplexerLayout {
+  std::int64_t prefix_length = 0;            // P, positions prepended to every instance
+  std::vector<std::string> reserved_tokens;  // vocabulary symbols, e.g. "<mux_cls>"
+};
+
 class DATAMUX_API Demultiplexer : public torch::nn::Module {
  public:
   ~Demultiplexer() override = default;
 
-  // Number P of positions prepended to every instance (0 when the method needs none).
-  virtual std::int64_t prefix_length() const = 0;
-
-  // (B*N, L) -> (B*N, P + L) token ids with this method's prefix in front.
+  // (B*N, L) -> (B*N, P + L) token ids with this method's prefix in front, P as declared.
   virtual torch::Tensor add_prefix(const torch::Tensor& input_ids) = 0;
 
   // (B, P + L, d) -> (B*N, d): one sentence-level state per instance.

@@ -6,17 +6,14 @@
 
 namespace datamux {
 
-// Reserved vocabulary ids. The tokenizer places these before any ordinary token.
+// The tokenizer's own ids, the same in every model. The tokens a component reserves for
+// itself (DemultiplexerLayout::reserved_tokens) come after them, then the ordinary pieces.
 struct SpecialTokens {
   std::int64_t pad = 0;
   std::int64_t unk = 1;
   std::int64_t bos = 2;
   std::int64_t eos = 3;
-  std::int64_t mux_cls = 4;      // the shared sentence slot of the index prefix
-  std::int64_t mux_filler = 5;   // fills the index slots that do not belong to an instance
-  std::int64_t first_index = 6;  // index token of instance i is first_index + i
-  std::int64_t num_index = 64;   // so N may be at most num_index
-  std::int64_t first_ordinary() const { return first_index + num_index; }
+  static constexpr std::int64_t kCount = 4;  // the first id after them
 };
 
 struct ModelContext {
@@ -28,6 +25,9 @@ struct ModelContext {
   std::vector<std::string> label_names;  // label i's name (e.g. "B-PER"), num_labels of them
   bool attention_mask = true;     // false attends to pads, as the reference code does
   SpecialTokens tokens;
+  // The ids of the tokens this component reserved (the demultiplexer's
+  // DemultiplexerLayout::reserved_tokens), in the order it declared them; empty for the others.
+  std::vector<std::int64_t> reserved_tokens;
   std::uint64_t seed = 0;         // this component's own seed, derived from the run seed
 };
 

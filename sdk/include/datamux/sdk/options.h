@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "datamux/sdk/error.h"
+#include "datamux/sdk/join.h"
 
 namespace datamux {
 
@@ -180,8 +181,7 @@ inline OptionSchema& OptionSchema::add_string(const std::string& name,
             if (choices.empty()) return;
             for (const auto& choice : choices)
               if (choice == value) return;
-            std::string all;
-            for (const auto& choice : choices) all += (all.empty() ? "" : ", ") + choice;
+            const std::string all = join(choices);
             throw boost::program_options::validation_error(
                 boost::program_options::validation_error::invalid_option_value, name,
                 value + " (must be one of " + all + ")");

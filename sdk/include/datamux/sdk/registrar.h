@@ -15,6 +15,29 @@
 
 namespace datamux {
 
+// What a component declares about itself for the core to read before anything is built, so
+// that the core assumes nothing about any component. Backbones and multiplexers declare
+// nothing beyond their options.
+template <typename Interface>
+struct Declarations {};
+
+template <>
+struct Declarations<Demultiplexer> {
+  // Required. The prefix and the reserved tokens for `num_instances` instances with these
+  // options; called while the config is resolved, before the tokenizer, the data or any
+  // component exists. Throws Error for an N the method cannot serve.
+  std::function<DemultiplexerLayout(const Options&, std::int64_t num_instances)> layout;
+};
+
+template <>
+struct Declarations<Task> {
+  // true: an objective. It trains without labels (the data may have none), so it may be the
+  // task of a warm-up (`datamux pretrain`) and the auxiliary loss beside another task (config
+  // section "auxiliary"); a finetuning run started from a warm-up loads the warm-up's head
+  // into its auxiliary head of the same component.
+  bool objective = false;
+};
+
 template <typename Interface>
 struct ComponentSpec {
   std::string name;  // what a config's "plugin" key names
@@ -22,6 +45,7 @@ struct ComponentSpec {
   std::function<void(OptionSchema&)> declare_options;
   std::vector<Preset> presets;
   std::function<std::shared_ptr<Interface>(const Options&, const ModelContext&)> create;
+  Declarations<Interface> declares;
 };
 
 class DATAMUX_API Registrar {

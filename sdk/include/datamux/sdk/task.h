@@ -13,11 +13,17 @@
 
 namespace datamux {
 
-enum class Granularity { kSentence, kToken };
+// Which demultiplexed states a head reads (DemuxedStates): the core computes only those.
+struct StatesRead {
+  bool sentence = false;  // DemuxedStates::sentence
+  bool tokens = false;    // DemuxedStates::tokens
+};
 
 struct TaskOutput {
-  torch::Tensor logits;  // (B*N, C) sentence tasks, (B*N, L, C) token tasks
-  torch::Tensor loss;    // scalar
+  torch::Tensor logits;   // (B*N, C) sentence tasks, (B*N, L, C) token tasks, or the head's own
+  torch::Tensor targets;  // what the metric scores `logits` against: the labels, or the targets
+                          // an objective drew; undefined when there is nothing to score
+  torch::Tensor loss;     // scalar; undefined without targets
 };
 
 // Named metric values, in the order a report should show them.
@@ -32,7 +38,11 @@ enum class MetricKind { kScore, kCount };
 class DATAMUX_API Metric {
  public:
   virtual ~Metric() = default;
-  virtual void update(const torch::Tensor& logits, const Batch& batch) = 0;
+  // One batch: the logits and targets of the task's forward (TaskOutput), and the batch they
+  // came from (for what the model never saw, such as Batch::truncated_labels). Undefined
+  // targets count nothing.
+  virtual void update(const torch::Tensor& logits, const torch::Tensor& targets,
+                      const Batch& batch) = 0;
   virtual MetricValues compute() const = 0;
   // The kind of compute()'s value `name`: a score unless the metric declares it a count.
   virtual MetricKind kind(const std::string& name) const {
@@ -45,8 +55,8 @@ class DATAMUX_API Task : public torch::nn::Module {
  public:
   ~Task() override = default;
 
-  // Which demultiplexed state the head reads.
-  virtual Granularity granularity() const = 0;
+  // Which demultiplexed states forward() reads; the others stay undefined.
+  virtual StatesRead reads() const = 0;
 
   virtual TaskOutput forward(const DemuxedStates& states, const Batch& batch) = 0;
 
