@@ -134,8 +134,9 @@ TrainedModel TrainedModel::load(const std::filesystem::path& run, const ModelOpt
   const torch::Device device = select_device(config.run.options.get_string("device"));
   const std::string precision = config.run.options.get_string("precision");
   check_precision(precision, device);
-  Tokenizer tokenizer = Tokenizer::load(reuse.tokenizer);
-  const DataShape shape{recorded_vocab_size(run), *reuse.label_names, tokenizer.special()};
+  // The demultiplexer's reserved symbols, looked up by name in the run's own tokenizer.
+  Tokenizer tokenizer = Tokenizer::load(reuse.tokenizer, config.layout.reserved_tokens);
+  const DataShape shape{recorded_vocab_size(run), *reuse.label_names, tokenizer.reserved_ids()};
   std::shared_ptr<MuxModel> model = build_model(config, *plugins, shape);
   model->to(device);
   load_weights(*model, weights, device);
