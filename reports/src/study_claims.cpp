@@ -294,18 +294,20 @@ OurResults our_results(const SweepRecords& records, const SweepTables& tables,
     auto& format = format_of[run.entry.task];
     if (format.empty()) format = config_string(*run.records, "data", "format");
   }
+  // Until one of its runs has started, a backbone or task is matched by its name alone.
   for (const auto& name : tables.grid.backbones) {
     OurBackbone backbone{name, ""};
     for (const auto& candidate : study.backbones)
-      if (!plugin_of[name].empty() && candidate.plugin == plugin_of[name])
+      if (plugin_of[name].empty() ? candidate.key == name : candidate.plugin == plugin_of[name])
         backbone.study_backbone = candidate.key;
     ours.backbones.push_back(backbone);
   }
   for (const auto& result : tables.finetunes) {
     OurCell cell;
     cell.backbone = result.backbone;
+    const std::string& format = format_of[result.task];
     for (const auto& task : study.tasks)
-      if (!format_of[result.task].empty() && task.data_format == format_of[result.task])
+      if (format.empty() ? task.key == result.task : task.data_format == format)
         cell.study_task = task.key;
     cell.num_instances = result.num_instances;
     cell.metric = result.metric;

@@ -288,9 +288,13 @@ void write_claims_sweep(const std::filesystem::path& dir) {
                (warmup ? "warmup" : "finetune") + R"(", "status": "complete"})";
   }
   entries += R"(, {"id": "lstm/n1/sst2", "dir": "lstm/n1/sst2", "backbone": "lstm",
-    "num_instances": 1, "task": "sst2", "role": "finetune", "status": "pending"})";
+    "num_instances": 1, "task": "sst2", "role": "finetune", "status": "pending"},
+    {"id": "albert/n1/warmup", "dir": "albert/n1/warmup", "backbone": "albert",
+    "num_instances": 1, "task": "warmup", "role": "warmup", "status": "pending"},
+    {"id": "albert/n1/ner", "dir": "albert/n1/ner", "backbone": "albert",
+    "num_instances": 1, "task": "ner", "role": "finetune", "status": "pending"})";
   test::write_text(dir / "sweep.json", R"({"schema_version": 1, "name": "claims",
-    "config_source": "/configs/sweep.json", "status": "running", "backbones": ["roberta", "lstm"],
+    "config_source": "/configs/sweep.json", "status": "running", "backbones": ["roberta", "lstm", "albert"],
     "num_instances": [1, 2], "tasks": [{"name": "sst2", "primary_metric": "accuracy"},
     {"name": "ner", "primary_metric": "f1"}], "runs": [)" + entries + "]}");
 }
@@ -305,9 +309,14 @@ TEST(StudySweepReport, PlacesOurCellsBesideTable1AndChecksTheClaims) {
   const std::string json_text = test::read_text(dir.path() / "report.json");
   EXPECT_EQ(test::schema_violation(json_text, "sweep-report.schema.json"), "");
   EXPECT_CONTAINS(markdown, "## Beside the study's Table 1");
-  EXPECT_CONTAINS(markdown, "| task | N | roberta (ours) | RoBERTa (study) | lstm (ours) | LSTM (study) |");
-  EXPECT_CONTAINS(markdown, "| SST-2 | 1 | 0.800 | 0.8200 | not run | 0.7928 |");
-  EXPECT_CONTAINS(markdown, "| SST-2 | 20 | not in sweep | 0.7844 | not in sweep | 0.4875 |");
+  EXPECT_CONTAINS(markdown, "| task | N | roberta (ours) | RoBERTa (study) | lstm (ours) | LSTM "
+                            "(study) | albert (ours) | ALBERT (study) |");
+  // ALBERT has not started a run: it is matched by its name, its cells are "not run".
+  EXPECT_CONTAINS(markdown,
+                  "| SST-2 | 1 | 0.800 | 0.8200 | not run | 0.7928 | not in sweep | 0.8085 |");
+  EXPECT_CONTAINS(markdown, "| NER | 1 | 0.600 | 0.6732 | not in sweep | 0.4806 | not run | 0.6801 |");
+  EXPECT_CONTAINS(markdown,
+                  "| SST-2 | 20 | not in sweep | 0.7844 | not in sweep | 0.4875 | not in sweep | 0.5391 |");
   EXPECT_CONTAINS(markdown, "## The study's claims");
   // Claim 1 on RoBERTa: SST-2 N = 2 exactly at the bar holds, NER N = 2 falls 16.7%.
   EXPECT_CONTAINS(markdown, "| roberta | does not hold |");
@@ -321,9 +330,10 @@ TEST(StudySweepReport, PlacesOurCellsBesideTable1AndChecksTheClaims) {
     verdicts[std::to_string(claim["id"].GetInt()) + "/" + claim["subject"].GetString()] =
         claim["verdict"].GetString();
   EXPECT_EQ(verdicts["1/roberta"], "does not hold");
-  EXPECT_EQ(verdicts["2/—"], "not measured");  // no ALBERT in this sweep
+  EXPECT_EQ(verdicts["2/albert"], "not measured");  // its runs have not started
   EXPECT_EQ(verdicts["3/lstm"], "not measured");  // its finetunings have not run
-  EXPECT_EQ(verdicts["4/all backbones"], "holds");  // 2 -> 3 and 3 -> 4; the LSTM's highest
+  // 2 -> 3 and 3 -> 4, the LSTM's the highest; ALBERT has no warm-up yet.
+  EXPECT_EQ(verdicts["4/all backbones"], "holds where measured");
   // report.html carries the same tables.
   EXPECT_CONTAINS(test::read_text(dir.path() / "report.html"), "The study&#39;s claims");
 }

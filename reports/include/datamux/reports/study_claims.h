@@ -47,7 +47,8 @@ struct OurResults {
 };
 
 // What a sweep measured, in the study's terms: each backbone's plugin and each task's data
-// format come from its runs' config.json.
+// format come from its runs' config.json; one without any started run matches the study's
+// backbone or task of the same name.
 OurResults our_results(const SweepRecords& records, const SweepTables& tables,
                        const StudyReference& study);
 
