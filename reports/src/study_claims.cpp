@@ -19,8 +19,7 @@ std::string signed_percent(double fraction) {
 
 std::string config_string(const RunRecords& records, const char* section, const char* key) {
   const auto& config = records.config;
-  if (!config.IsObject() || !config.HasMember(section) || !config[section].IsObject())
-    return "";
+  if (!config.IsObject() || !config.HasMember(section) || !config[section].IsObject()) return "";
   const auto& object = config[section];
   if (!object.HasMember(key) || !object[key].IsString()) return "";
   return object[key].GetString();
@@ -28,7 +27,7 @@ std::string config_string(const RunRecords& records, const char* section, const 
 
 // The metric of each N for one sweep backbone and study task, N ascending.
 std::map<std::int64_t, double> metrics_by_n(const OurResults& ours, const std::string& backbone,
-                                           const std::string& task) {
+                                            const std::string& task) {
   std::map<std::int64_t, double> by_n;
   for (const auto& cell : ours.cells)
     if (cell.backbone == backbone && cell.study_task == task && cell.metric)
@@ -70,8 +69,8 @@ CheckResult check_relative_drop(const StudyReference& study, const StudyClaim& c
     const bool as_claimed = inside ? within : !within;
     failed = failed || !as_claimed;
     numbers += ", N = " + std::to_string(n) + " " + number(metric) + " (" +
-               signed_percent(metric / baseline->second - 1) + (as_claimed ? "" : ", against the claim") +
-               ")";
+               signed_percent(metric / baseline->second - 1) +
+               (as_claimed ? "" : ", against the claim") + ")";
   }
   std::string expectation;
   if (want_within)
@@ -80,13 +79,14 @@ CheckResult check_relative_drop(const StudyReference& study, const StudyClaim& c
                                       : std::string("at every N"));
   if (check.falls_beyond)
     expectation += (expectation.empty() ? "" : ", ") + std::string("more than ") +
-                   format_fixed(claim.max_relative_drop * 100, 0) + "% below beyond N = " +
-                   std::to_string(*check.within_up_to);
-  result.evidence = label + " (claimed: " + expectation + "): N = 1 " + number(baseline->second) +
-                    numbers;
+                   format_fixed(claim.max_relative_drop * 100, 0) +
+                   "% below beyond N = " + std::to_string(*check.within_up_to);
+  result.evidence =
+      label + " (claimed: " + expectation + "): N = 1 " + number(baseline->second) + numbers;
   std::vector<Verdict> parts;
   if (want_within) parts.push_back(within_measured ? Verdict::kHolds : Verdict::kNotMeasured);
-  if (check.falls_beyond) parts.push_back(beyond_measured ? Verdict::kHolds : Verdict::kNotMeasured);
+  if (check.falls_beyond)
+    parts.push_back(beyond_measured ? Verdict::kHolds : Verdict::kNotMeasured);
   result.verdict = failed ? Verdict::kDoesNotHold : combine_verdicts(parts);
   if (want_within && !within_measured) result.evidence += "; no N inside the range measured";
   if (check.falls_beyond && !beyond_measured)
@@ -94,8 +94,8 @@ CheckResult check_relative_drop(const StudyReference& study, const StudyClaim& c
   return result;
 }
 
-std::vector<ClaimResult> relative_drop_results(const StudyReference& study,
-                                               const StudyClaim& claim, const OurResults& ours) {
+std::vector<ClaimResult> relative_drop_results(const StudyReference& study, const StudyClaim& claim,
+                                               const OurResults& ours) {
   // The claim's checks share a backbone in the study's wording; group them by the sweep
   // backbones standing for each.
   std::vector<ClaimResult> results;
@@ -132,7 +132,8 @@ ClaimResult warmup_result(const StudyClaim& claim, const OurResults& ours) {
   ClaimResult result{&claim, "all backbones", Verdict::kNotMeasured, {}};
   std::map<std::string, std::map<std::int64_t, double>> losses;
   for (const auto& warmup : ours.warmups)
-    if (warmup.retrieval_loss) losses[warmup.backbone][warmup.num_instances] = *warmup.retrieval_loss;
+    if (warmup.retrieval_loss)
+      losses[warmup.backbone][warmup.num_instances] = *warmup.retrieval_loss;
   // Rises with N: strictly, between consecutive measured N.
   for (const auto& backbone : ours.backbones) {
     CheckResult check{backbone.name, Verdict::kNotMeasured, "", true};
@@ -152,15 +153,16 @@ ClaimResult warmup_result(const StudyClaim& claim, const OurResults& ours) {
       previous = loss;
     }
     check.verdict = rises ? Verdict::kHolds : Verdict::kDoesNotHold;
-    check.evidence = std::string("rises with N") + (rises ? "" : " (it does not everywhere)") +
-                     ": " + numbers;
+    check.evidence =
+        std::string("rises with N") + (rises ? "" : " (it does not everywhere)") + ": " + numbers;
     result.checks.push_back(check);
   }
   // Highest for the named backbone at every N > 1 where it and another backbone were measured.
   const auto highest = standing_for(ours, claim.highest);
   if (highest.empty())
-    result.checks.push_back({"—", Verdict::kNotMeasured,
-                             "highest for " + claim.highest + ": no backbone of this sweep stands for it"});
+    result.checks.push_back(
+        {"—", Verdict::kNotMeasured,
+         "highest for " + claim.highest + ": no backbone of this sweep stands for it"});
   for (const auto& name : highest) {
     CheckResult check{name, Verdict::kNotMeasured, "", true};
     bool measured = false, highest_everywhere = true;
@@ -182,8 +184,9 @@ ClaimResult warmup_result(const StudyClaim& claim, const OurResults& ours) {
       numbers += std::string(numbers.empty() ? "" : "; ") + "N = " + std::to_string(n) + ": " +
                  number(loss) + others;
     }
-    check.verdict = !measured ? Verdict::kNotMeasured
-                              : highest_everywhere ? Verdict::kHolds : Verdict::kDoesNotHold;
+    check.verdict = !measured            ? Verdict::kNotMeasured
+                    : highest_everywhere ? Verdict::kHolds
+                                         : Verdict::kDoesNotHold;
     check.evidence = "the highest at every N > 1: " +
                      (measured ? numbers : std::string("no N > 1 with another backbone measured"));
     result.checks.push_back(check);
@@ -216,7 +219,8 @@ CheckResult critical_check(const StudyClaim& claim, const OurCell* cell, const s
   std::size_t window = 0;
   while (window < cell->means.size() && cell->means[window].step != *critical->step) ++window;
   const std::string where = "the task loss fell at step " + std::to_string(*critical->step) +
-                            " (window " + std::to_string(window) + " after the first) at retrieval loss " +
+                            " (window " + std::to_string(window) +
+                            " after the first) at retrieval loss " +
                             number(*critical->retrieval_loss) + ", from " +
                             number(*first.retrieval_loss) + " in the first window";
   if (static_cast<std::int64_t>(window) < claim.min_plateau_windows) {
@@ -226,18 +230,21 @@ CheckResult critical_check(const StudyClaim& claim, const OurCell* cell, const s
   }
   const bool dropped = *critical->retrieval_loss < *first.retrieval_loss;
   check.verdict = dropped ? Verdict::kHolds : Verdict::kDoesNotHold;
-  check.evidence = where + (dropped ? ": critical retrieval loss about " + number(*critical->retrieval_loss) +
-                                          " (the study: about " + number(claim.study_value) + ")"
-                                    : ": the retrieval loss had not dropped");
+  check.evidence =
+      where + (dropped ? ": critical retrieval loss about " + number(*critical->retrieval_loss) +
+                             " (the study: about " + number(claim.study_value) + ")"
+                       : ": the retrieval loss had not dropped");
   return check;
 }
 
 ClaimResult critical_result(const StudyReference& study, const StudyClaim& claim,
                             const OurResults& ours) {
   const StudyTask* task = study.task(claim.task);
-  ClaimResult result{&claim, (task ? task->label : claim.task) + ", N = " +
-                                 std::to_string(claim.num_instances),
-                     Verdict::kNotMeasured, {}};
+  ClaimResult result{
+      &claim,
+      (task ? task->label : claim.task) + ", N = " + std::to_string(claim.num_instances),
+      Verdict::kNotMeasured,
+      {}};
   std::vector<Verdict> deciding;
   for (const auto& backbone : ours.backbones) {
     const OurCell* cell = nullptr;
@@ -261,10 +268,14 @@ ClaimResult critical_result(const StudyReference& study, const StudyClaim& claim
 
 std::string verdict_text(Verdict verdict) {
   switch (verdict) {
-    case Verdict::kHolds: return "holds";
-    case Verdict::kDoesNotHold: return "does not hold";
-    case Verdict::kHoldsWhereMeasured: return "holds where measured";
-    case Verdict::kNotMeasured: return "not measured";
+    case Verdict::kHolds:
+      return "holds";
+    case Verdict::kDoesNotHold:
+      return "does not hold";
+    case Verdict::kHoldsWhereMeasured:
+      return "holds where measured";
+    case Verdict::kNotMeasured:
+      return "not measured";
   }
   return "not measured";
 }
@@ -329,7 +340,9 @@ std::vector<ClaimResult> check_claims(const StudyReference& study, const OurResu
         results.insert(results.end(), drop.begin(), drop.end());
         break;
       }
-      case ClaimKind::kWarmupRetrievalLoss: results.push_back(warmup_result(claim, ours)); break;
+      case ClaimKind::kWarmupRetrievalLoss:
+        results.push_back(warmup_result(claim, ours));
+        break;
       case ClaimKind::kCriticalRetrievalLoss:
         results.push_back(critical_result(study, claim, ours));
         break;

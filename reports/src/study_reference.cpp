@@ -55,7 +55,8 @@ std::vector<StudyCell> read_table1(const RecordFields& table, const StudyReferen
     const RecordFields by_backbone = table.object(task.c_str());
     for (const auto& backbone_member : by_backbone.value().GetObject()) {
       const std::string backbone = key_of(backbone_member.name);
-      if (!study.backbone(backbone)) by_backbone.fail(backbone, "is not one of the file's backbones");
+      if (!study.backbone(backbone))
+        by_backbone.fail(backbone, "is not one of the file's backbones");
       const RecordFields by_n = by_backbone.object(backbone.c_str());
       for (const auto& n_member : by_n.value().GetObject()) {
         const std::string n_key = key_of(n_member.name);
@@ -76,13 +77,15 @@ std::string declared_backbone(const RecordFields& fields, const char* key,
   return name;
 }
 
-std::string declared_task(const RecordFields& fields, const char* key, const StudyReference& study) {
+std::string declared_task(const RecordFields& fields, const char* key,
+                          const StudyReference& study) {
   const std::string name = fields.string(key);
   if (!study.task(name)) fields.fail(key, "'" + name + "' is not one of the file's tasks");
   return name;
 }
 
-void read_relative_drop(const RecordFields& fields, const StudyReference& study, StudyClaim& claim) {
+void read_relative_drop(const RecordFields& fields, const StudyReference& study,
+                        StudyClaim& claim) {
   refuse_unknown_keys(fields, {"id", "kind", "statement", "source", "max_relative_drop", "checks"});
   claim.max_relative_drop = fields.number("max_relative_drop");
   if (claim.max_relative_drop <= 0 || claim.max_relative_drop >= 1)
@@ -165,8 +168,7 @@ const StudyTask* StudyReference::task(const std::string& key) const {
 }
 
 std::optional<double> StudyReference::cell(const std::string& task_key,
-                                           const std::string& backbone_key,
-                                           std::int64_t n) const {
+                                           const std::string& backbone_key, std::int64_t n) const {
   for (const auto& entry : table1)
     if (entry.task == task_key && entry.backbone == backbone_key && entry.num_instances == n)
       return entry.value;
@@ -176,8 +178,7 @@ std::optional<double> StudyReference::cell(const std::string& task_key,
 std::vector<std::int64_t> StudyReference::num_instances(const std::string& task_key) const {
   std::vector<std::int64_t> ns;
   for (const auto& entry : table1)
-    if (entry.task == task_key &&
-        std::find(ns.begin(), ns.end(), entry.num_instances) == ns.end())
+    if (entry.task == task_key && std::find(ns.begin(), ns.end(), entry.num_instances) == ns.end())
       ns.push_back(entry.num_instances);
   std::sort(ns.begin(), ns.end());
   return ns;
@@ -186,7 +187,8 @@ std::vector<std::int64_t> StudyReference::num_instances(const std::string& task_
 StudyReference parse_study_reference(const std::string& json_text, const std::string& source) {
   const rapidjson::Document doc = parse_json(json_text, source);
   const RecordFields top(doc, source);
-  refuse_unknown_keys(top, {"schema_version", "citation", "backbones", "tasks", "table1", "claims"});
+  refuse_unknown_keys(top,
+                      {"schema_version", "citation", "backbones", "tasks", "table1", "claims"});
   const std::int64_t version = top.integer("schema_version");
   if (version != kStudyReferenceSchemaVersion)
     top.fail("schema_version", "is " + std::to_string(version) + "; this datamux reads " +

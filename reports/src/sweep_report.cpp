@@ -463,7 +463,8 @@ std::string our_cell_text(const OurResults& ours, const std::string& backbone,
   for (const auto& cell : ours.cells)
     if (cell.backbone == backbone && cell.study_task == task && cell.num_instances == n) {
       if (cell.metric)
-        return format_fixed(*cell.metric, 3) + (cell.status == "complete" ? "" : " (" + cell.status + ")");
+        return format_fixed(*cell.metric, 3) +
+               (cell.status == "complete" ? "" : " (" + cell.status + ")");
       return cell.status == "pending" ? "not run" : "no evaluation (" + cell.status + ")";
     }
   return "not in sweep";
@@ -559,24 +560,20 @@ rapidjson::Value study_json(const StudyReference& study, const OurResults& ours,
     cells.PushBack(item, a);
   }
   add_member(object, "cells", std::move(cells), a);
-  add_member(object, "claims",
-             json_object_array(results, a, [&](rapidjson::Value& item, const ClaimResult& result) {
-               item.AddMember("id", static_cast<int64_t>(result.claim->id), a);
-               add_member(item, "statement", json_text(result.claim->statement, a), a);
-               add_member(item, "subject", json_text(result.subject, a), a);
-               add_member(item, "verdict", json_text(verdict_text(result.verdict), a), a);
-               add_member(item, "checks",
-                          json_object_array(result.checks, a,
-                                            [&](rapidjson::Value& part, const CheckResult& check) {
-                                              add_member(part, "subject", json_text(check.subject, a), a);
-                                              add_member(part, "verdict",
-                                                         json_text(verdict_text(check.verdict), a), a);
-                                              add_member(part, "evidence", json_text(check.evidence, a), a);
-                                              part.AddMember("decides", check.decides, a);
-                                            }),
-                          a);
-             }),
-             a);
+  const auto check_json = [&](rapidjson::Value& part, const CheckResult& check) {
+    add_member(part, "subject", json_text(check.subject, a), a);
+    add_member(part, "verdict", json_text(verdict_text(check.verdict), a), a);
+    add_member(part, "evidence", json_text(check.evidence, a), a);
+    part.AddMember("decides", check.decides, a);
+  };
+  const auto claim_json = [&](rapidjson::Value& item, const ClaimResult& result) {
+    item.AddMember("id", static_cast<int64_t>(result.claim->id), a);
+    add_member(item, "statement", json_text(result.claim->statement, a), a);
+    add_member(item, "subject", json_text(result.subject, a), a);
+    add_member(item, "verdict", json_text(verdict_text(result.verdict), a), a);
+    add_member(item, "checks", json_object_array(result.checks, a, check_json), a);
+  };
+  add_member(object, "claims", json_object_array(results, a, claim_json), a);
   return object;
 }
 

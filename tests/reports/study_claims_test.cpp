@@ -15,8 +15,8 @@
 namespace datamux::reports {
 namespace {
 
-const std::filesystem::path kStudyFile =
-    std::filesystem::path(DATAMUX_TEST_SOURCE_DIR) / "reports" / "data" / "beyond-datamux-table1.json";
+const std::filesystem::path kStudyFile = std::filesystem::path(DATAMUX_TEST_SOURCE_DIR) /
+                                         "reports" / "data" / "beyond-datamux-table1.json";
 
 // A small study: two backbones, one task, one claim of each kind (the parameters the tests
 // below exercise).
@@ -28,7 +28,8 @@ std::string study_text(const std::string& claims) {
                 "rnn": {"label": "RNN", "plugin": "lstm"}},
   "tasks": {"cls": {"label": "CLS", "metric": "accuracy", "data_format": "sst2"}},
   "table1": {"cls": {"tf": {"1": 0.8, "2": 0.79}, "rnn": {"1": 0.7, "2": 0.5}}},
-  "claims": [)" + claims + R"(]
+  "claims": [)" +
+         claims + R"(]
 })";
 }
 
@@ -98,9 +99,10 @@ TEST(StudyReference, BadFilesAreRefusedByFileAndKey) {
   claim.replace(claim.find(R"("backbone": "tf")"), 16, R"("backbone": "gru")");
   EXPECT_EQ(parse_error(study_text(claim)),
             "study.json: 'claims[0].checks[0].backbone' 'gru' is not one of the file's backbones");
-  EXPECT_EQ(parse_error(study_text(R"({"id": 1, "kind": "vibes", "statement": "s", "source": "x"})")),
-            "study.json: 'claims[0].kind' 'vibes' is not a claim kind (relative_drop, "
-            "warmup_retrieval_loss, critical_retrieval_loss)");
+  EXPECT_EQ(
+      parse_error(study_text(R"({"id": 1, "kind": "vibes", "statement": "s", "source": "x"})")),
+      "study.json: 'claims[0].kind' 'vibes' is not a claim kind (relative_drop, "
+      "warmup_retrieval_loss, critical_retrieval_loss)");
   EXPECT_EQ(parse_error(study_text(std::string(kDropClaim) + ", " + kDropClaim)),
             "study.json: 'claims[1].id' 1 is used by an earlier claim");
   EXPECT_EQ(parse_error(study_text(R"({"id": 1, "kind": "relative_drop", "statement": "s",
@@ -114,7 +116,8 @@ TEST(StudyReference, BadFilesAreRefusedByFileAndKey) {
 TEST(StudyClaims, RelativeDropHoldsExactlyAtTheBarAndNotJustBelowIt) {
   const StudyReference study = study_with(kDropClaim);
   // N = 2 at exactly 90% of the baseline is within; N = 5 below it falls, as claimed.
-  auto verdicts = check_claims(study, results_for("roberta", "tf", {{1, 0.8}, {2, 0.72}, {5, 0.5}}));
+  auto verdicts =
+      check_claims(study, results_for("roberta", "tf", {{1, 0.8}, {2, 0.72}, {5, 0.5}}));
   ASSERT_EQ(verdicts.size(), 1u);
   EXPECT_EQ(verdicts[0].subject, "roberta");
   EXPECT_EQ(verdicts[0].verdict, Verdict::kHolds) << verdicts[0].checks[0].evidence;
@@ -161,14 +164,18 @@ TEST(StudyClaims, WithinAtEveryNWhenNoUpperNIsGiven) {
   const StudyReference study = study_with(R"({"id": 1, "kind": "relative_drop", "statement": "s",
     "source": "x", "max_relative_drop": 0.1,
     "checks": [{"backbone": "tf", "task": "cls", "within_up_to": null, "falls_beyond": false}]})");
-  EXPECT_EQ(check_claims(study, results_for("r", "tf", {{1, 0.8}, {2, 0.75}, {10, 0.73}}))[0].verdict,
-            Verdict::kHolds);
-  EXPECT_EQ(check_claims(study, results_for("r", "tf", {{1, 0.8}, {2, 0.75}, {10, 0.71}}))[0].verdict,
-            Verdict::kDoesNotHold);
-  EXPECT_EQ(check_claims(study, results_for("r", "tf", {{1, 0.8}}))[0].verdict, Verdict::kNotMeasured);
+  EXPECT_EQ(
+      check_claims(study, results_for("r", "tf", {{1, 0.8}, {2, 0.75}, {10, 0.73}}))[0].verdict,
+      Verdict::kHolds);
+  EXPECT_EQ(
+      check_claims(study, results_for("r", "tf", {{1, 0.8}, {2, 0.75}, {10, 0.71}}))[0].verdict,
+      Verdict::kDoesNotHold);
+  EXPECT_EQ(check_claims(study, results_for("r", "tf", {{1, 0.8}}))[0].verdict,
+            Verdict::kNotMeasured);
 }
 
-OurResults warmups(const std::vector<std::tuple<std::string, std::string, std::int64_t, double>>& rows) {
+OurResults warmups(
+    const std::vector<std::tuple<std::string, std::string, std::int64_t, double>>& rows) {
   OurResults ours;
   for (const auto& [name, study_backbone, n, loss] : rows) {
     bool known = false;
@@ -182,17 +189,23 @@ OurResults warmups(const std::vector<std::tuple<std::string, std::string, std::i
 TEST(StudyClaims, WarmupLossRisesWithNAndIsHighestForTheNamedBackbone) {
   const StudyReference study = study_with(
       R"({"id": 4, "kind": "warmup_retrieval_loss", "statement": "s", "source": "x", "highest": "rnn"})");
-  auto verdicts = check_claims(study, warmups({{"roberta", "tf", 1, 2.0}, {"roberta", "tf", 5, 4.0},
-                                               {"lstm", "rnn", 1, 3.0}, {"lstm", "rnn", 5, 5.0}}));
+  auto verdicts = check_claims(study, warmups({{"roberta", "tf", 1, 2.0},
+                                               {"roberta", "tf", 5, 4.0},
+                                               {"lstm", "rnn", 1, 3.0},
+                                               {"lstm", "rnn", 5, 5.0}}));
   ASSERT_EQ(verdicts.size(), 1u);
   EXPECT_EQ(verdicts[0].verdict, Verdict::kHolds);
   // Equal losses at two N do not rise; a transformer above the LSTM at N = 5 breaks "highest".
-  verdicts = check_claims(study, warmups({{"roberta", "tf", 1, 2.0}, {"roberta", "tf", 5, 2.0},
-                                          {"lstm", "rnn", 1, 3.0}, {"lstm", "rnn", 5, 5.0}}));
+  verdicts = check_claims(study, warmups({{"roberta", "tf", 1, 2.0},
+                                          {"roberta", "tf", 5, 2.0},
+                                          {"lstm", "rnn", 1, 3.0},
+                                          {"lstm", "rnn", 5, 5.0}}));
   EXPECT_EQ(verdicts[0].verdict, Verdict::kDoesNotHold);
   EXPECT_EQ(verdicts[0].checks[0].verdict, Verdict::kDoesNotHold);
-  verdicts = check_claims(study, warmups({{"roberta", "tf", 1, 2.0}, {"roberta", "tf", 5, 6.0},
-                                          {"lstm", "rnn", 1, 3.0}, {"lstm", "rnn", 5, 5.0}}));
+  verdicts = check_claims(study, warmups({{"roberta", "tf", 1, 2.0},
+                                          {"roberta", "tf", 5, 6.0},
+                                          {"lstm", "rnn", 1, 3.0},
+                                          {"lstm", "rnn", 5, 5.0}}));
   EXPECT_EQ(verdicts[0].verdict, Verdict::kDoesNotHold);
   EXPECT_EQ(verdicts[0].checks[2].verdict, Verdict::kDoesNotHold);
   // One warm-up each: nothing can rise, nothing to compare at N > 1.
@@ -234,7 +247,8 @@ TEST(StudyClaims, CriticalRetrievalLossNeedsAPlateauThenAFallAfterTheRetrievalLo
   verdicts = check_claims(study, curve("albert", "tf", {{0.70, 3.0}, {0.70, 2.0}, {0.69, 1.5}}));
   EXPECT_EQ(verdicts[0].verdict, Verdict::kNotMeasured);
   // Falls after a plateau although the retrieval loss never dropped: against the claim.
-  verdicts = check_claims(study, curve("albert", "tf", {{0.70, 3.0}, {0.70, 3.1}, {0.70, 3.2}, {0.5, 3.3}}));
+  verdicts = check_claims(
+      study, curve("albert", "tf", {{0.70, 3.0}, {0.70, 3.1}, {0.70, 3.2}, {0.5, 3.3}}));
   EXPECT_EQ(verdicts[0].verdict, Verdict::kDoesNotHold);
   // Other backbones are reported but do not decide.
   OurResults both = curve("albert", "tf", {{0.70, 3.0}, {0.69, 2.0}, {0.69, 1.5}, {0.60, 1.2}});
@@ -266,9 +280,9 @@ void write_claims_sweep(const std::filesystem::path& dir) {
     double value;
   };
   const std::vector<Cell> cells = {
-      {"roberta", "roberta", "sst2", 1, 0.80}, {"roberta", "roberta", "sst2", 2, 0.72},
-      {"roberta", "roberta", "ner", 1, 0.60},  {"roberta", "roberta", "ner", 2, 0.50},
-      {"lstm", "lstm", "warmup", 1, 3.0},      {"lstm", "lstm", "warmup", 2, 4.0},
+      {"roberta", "roberta", "sst2", 1, 0.80},  {"roberta", "roberta", "sst2", 2, 0.72},
+      {"roberta", "roberta", "ner", 1, 0.60},   {"roberta", "roberta", "ner", 2, 0.50},
+      {"lstm", "lstm", "warmup", 1, 3.0},       {"lstm", "lstm", "warmup", 2, 4.0},
       {"roberta", "roberta", "warmup", 1, 2.0}, {"roberta", "roberta", "warmup", 2, 3.0},
   };
   std::string entries;
@@ -280,7 +294,10 @@ void write_claims_sweep(const std::filesystem::path& dir) {
                                                       cell.value, 100, cell.n > 1);
     spec.backbone_plugin = cell.plugin;
     spec.extra_config_sections = std::string(R"("data": {"format": ")") +
-                                 (warmup ? "text" : cell.task == "ner" ? "conll" : "sst2") + "\"}";
+                                 (warmup               ? "text"
+                                  : cell.task == "ner" ? "conll"
+                                                       : "sst2") +
+                                 "\"}";
     test::write_run(dir / id, spec);
     entries += std::string(entries.empty() ? "" : ",\n") + R"({"id": ")" + id + R"(", "dir": ")" +
                id + R"(", "backbone": ")" + cell.backbone + R"(", "num_instances": )" +
@@ -296,7 +313,8 @@ void write_claims_sweep(const std::filesystem::path& dir) {
   test::write_text(dir / "sweep.json", R"({"schema_version": 1, "name": "claims",
     "config_source": "/configs/sweep.json", "status": "running", "backbones": ["roberta", "lstm", "albert"],
     "num_instances": [1, 2], "tasks": [{"name": "sst2", "primary_metric": "accuracy"},
-    {"name": "ner", "primary_metric": "f1"}], "runs": [)" + entries + "]}");
+    {"name": "ner", "primary_metric": "f1"}], "runs": [)" +
+                                           entries + "]}");
 }
 
 TEST(StudySweepReport, PlacesOurCellsBesideTable1AndChecksTheClaims) {
@@ -309,14 +327,17 @@ TEST(StudySweepReport, PlacesOurCellsBesideTable1AndChecksTheClaims) {
   const std::string json_text = test::read_text(dir.path() / "report.json");
   EXPECT_EQ(test::schema_violation(json_text, "sweep-report.schema.json"), "");
   EXPECT_CONTAINS(markdown, "## Beside the study's Table 1");
-  EXPECT_CONTAINS(markdown, "| task | N | roberta (ours) | RoBERTa (study) | lstm (ours) | LSTM "
-                            "(study) | albert (ours) | ALBERT (study) |");
+  EXPECT_CONTAINS(markdown,
+                  "| task | N | roberta (ours) | RoBERTa (study) | lstm (ours) | LSTM "
+                  "(study) | albert (ours) | ALBERT (study) |");
   // ALBERT has not started a run: it is matched by its name, its cells are "not run".
   EXPECT_CONTAINS(markdown,
                   "| SST-2 | 1 | 0.800 | 0.8200 | not run | 0.7928 | not in sweep | 0.8085 |");
-  EXPECT_CONTAINS(markdown, "| NER | 1 | 0.600 | 0.6732 | not in sweep | 0.4806 | not run | 0.6801 |");
   EXPECT_CONTAINS(markdown,
-                  "| SST-2 | 20 | not in sweep | 0.7844 | not in sweep | 0.4875 | not in sweep | 0.5391 |");
+                  "| NER | 1 | 0.600 | 0.6732 | not in sweep | 0.4806 | not run | 0.6801 |");
+  EXPECT_CONTAINS(
+      markdown,
+      "| SST-2 | 20 | not in sweep | 0.7844 | not in sweep | 0.4875 | not in sweep | 0.5391 |");
   EXPECT_CONTAINS(markdown, "## The study's claims");
   // Claim 1 on RoBERTa: SST-2 N = 2 exactly at the bar holds, NER N = 2 falls 16.7%.
   EXPECT_CONTAINS(markdown, "| roberta | does not hold |");
@@ -331,7 +352,7 @@ TEST(StudySweepReport, PlacesOurCellsBesideTable1AndChecksTheClaims) {
         claim["verdict"].GetString();
   EXPECT_EQ(verdicts["1/roberta"], "does not hold");
   EXPECT_EQ(verdicts["2/albert"], "not measured");  // its runs have not started
-  EXPECT_EQ(verdicts["3/lstm"], "not measured");  // its finetunings have not run
+  EXPECT_EQ(verdicts["3/lstm"], "not measured");    // its finetunings have not run
   // 2 -> 3 and 3 -> 4, the LSTM's the highest; ALBERT has no warm-up yet.
   EXPECT_EQ(verdicts["4/all backbones"], "holds where measured");
   // report.html carries the same tables.
@@ -347,7 +368,8 @@ TEST(StudySweepReport, AMissingStudyFileIsOneError) {
     write_sweep_report(dir.path(), options);
     FAIL() << "no error";
   } catch (const Error& error) {
-    EXPECT_EQ(std::string(error.what()), (dir.path() / "none.json").string() + ": study data file not found");
+    EXPECT_EQ(std::string(error.what()),
+              (dir.path() / "none.json").string() + ": study data file not found");
   }
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "report.md"));
 }
