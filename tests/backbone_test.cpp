@@ -60,23 +60,63 @@ TEST(Lstm, PadsDoNotChangeTheRealPositions) {
   EXPECT_TRUE(torch::allclose(before[1].slice(0, 0, 4), after[1].slice(0, 0, 4), 1e-5, 1e-6));
 }
 
+TEST(Lstm, TimeMajorReferenceIsATimeMajorLstmOverTheGroups) {
+  const std::string sizes = R"(, "dropout": 0, "embedding_size": 16, "hidden_size": 8, "num_layers": 2)";
+  auto reference = backbone_model("lstm", sizes + R"(, "time_major_reference": true)");
+  auto ours = backbone_model("lstm", sizes);
+  Backbone& lstm = reference.model->backbone();
+  lstm.eval();
+  ours.model->backbone().eval();
+  torch::NoGradGuard no_grad;
+  // The same weights in both models, and in an explicit time-major torch LSTM: what the
+  // reference's nn.LSTM without batch_first computes on its (groups, length, d) tensor.
+  auto explicit_lstm = torch::nn::LSTM(
+      torch::nn::LSTMOptions(16, 8).num_layers(2).bidirectional(true).batch_first(false));
+  explicit_lstm->eval();
+  const auto weights = lstm.named_parameters();
+  for (auto& parameter : explicit_lstm->named_parameters())
+    parameter.value().copy_(weights["lstm." + parameter.key()]);
+  for (auto& parameter : ours.model->backbone().named_parameters())
+    parameter.value().copy_(weights[parameter.key()]);
+
+  const torch::Tensor x = torch::randn({3, 5, 16});  // 3 groups of length 5
+  torch::Tensor mask = torch::ones({3, 5}, torch::kBool);
+  mask[2].slice(0, 3).fill_(false);  // the reference ignores pads: so must the option
+  const torch::Tensor out = lstm.encode(x, mask);
+  const torch::Tensor expected = std::get<0>(explicit_lstm->forward(x));
+  ASSERT_EQ(out.sizes(), expected.sizes());
+  EXPECT_TRUE(torch::allclose(out, expected, 1e-5, 1e-6));
+  // Along each sequence (the default) is a different function of the same weights ...
+  const torch::Tensor along = ours.model->backbone().encode(x, torch::ones({3, 5}, torch::kBool));
+  EXPECT_FALSE(torch::allclose(out, along, 1e-3, 1e-3));
+  // ... and under the option a group's output depends on the other groups of the batch.
+  torch::Tensor changed = x.clone();
+  changed[0].normal_();
+  EXPECT_FALSE(torch::allclose(lstm.encode(changed, mask)[2], out[2], 1e-3, 1e-3));
+  EXPECT_TRUE(torch::allclose(ours.model->backbone().encode(changed, mask)[2],
+                              ours.model->backbone().encode(x, mask)[2], 1e-5, 1e-6));
+}
+
 TEST(AttentionMask, PadsAreMaskedByDefaultAndAttendedWhenAskedTo) {
+  // model.attention_mask, the switch the study's attention-to-pads question turns (a sweep sets
+  // it with "set": ["model.attention_mask=false"]), for both transformer backbones.
+  for (const std::string plugin : {"roberta", "albert"})
   for (const bool masked : {true, false}) {
     auto built = test::build_from_config(
         R"({"model": {"num_instances": 1, "attention_mask": )" + std::string(masked ? "true" : "false") +
-        R"(}, "backbone": {"plugin": "roberta", "preset": "roberta-tiny", "dropout": 0,
-        "attention_dropout": 0}, "multiplexer": {"plugin": "gaussian_hadamard"}, "demultiplexer": {"plugin": "index"},
-        "task": {"plugin": "sequence_classification"}, "auxiliary": {"plugin": "retrieval"}})");
-    Backbone& roberta = built.model->backbone();
+        R"(}, "backbone": {"plugin": ")" + plugin + R"(", "preset": ")" + plugin + R"(-tiny", "dropout": 0,
+        "attention_dropout": 0}, "multiplexer": {"plugin": "gaussian_hadamard"},
+        "demultiplexer": {"plugin": "index"}, "task": {"plugin": "sequence_classification"}})");
+    Backbone& backbone = built.model->backbone();
     torch::NoGradGuard no_grad;
     torch::Tensor x = torch::randn({1, 6, 64});
     torch::Tensor mask = torch::ones({1, 6}, torch::kBool);
     mask[0].slice(0, 4).fill_(false);
-    const torch::Tensor before = roberta.encode(x, mask);
+    const torch::Tensor before = backbone.encode(x, mask);
     x[0].slice(0, 4).normal_();
-    const torch::Tensor after = roberta.encode(x, mask);
+    const torch::Tensor after = backbone.encode(x, mask);
     EXPECT_EQ(torch::allclose(before[0].slice(0, 0, 4), after[0].slice(0, 0, 4), 1e-5, 1e-6), masked)
-        << "attention_mask " << masked;
+        << plugin << " attention_mask " << masked;
   }
 }
 

@@ -2,8 +2,12 @@
 
 namespace datamux::reports {
 
+bool within_relative_drop(double metric, double baseline, double max_drop) {
+  return metric >= (1.0 - max_drop) * baseline - 1e-9;
+}
+
 bool within_headline_drop(double metric, double baseline) {
-  return metric >= (1.0 - kHeadlineAllowedRelativeDrop) * baseline - 1e-9;
+  return within_relative_drop(metric, baseline, kHeadlineAllowedRelativeDrop);
 }
 
 std::optional<double> speedup_over_baseline(const std::optional<double>& instances_per_s,

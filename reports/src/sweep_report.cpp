@@ -4,6 +4,8 @@
 
 #include "datamux/reports/analysis.h"
 #include "datamux/reports/report_files.h"
+#include "datamux/reports/study_claims.h"
+#include "datamux/reports/study_reference.h"
 #include "datamux/reports/sweep_tables.h"
 #include "datamux/reports/text_format.h"
 #include "datamux/reports/vega_specs.h"
@@ -426,6 +428,144 @@ Section critical_section(const SweepTables& tables) {
   return section;
 }
 
+// The study's data, or none when the default file is not installed (an explicit one must be).
+std::optional<StudyReference> study_of(const SweepReportOptions& options) {
+  if (options.study_file) {
+    if (!std::filesystem::exists(*options.study_file))
+      throw Error(options.study_file->string() + ": study data file not found");
+    return read_study_reference(*options.study_file);
+  }
+  const auto file = default_study_reference_file();
+  if (!std::filesystem::exists(file)) return std::nullopt;
+  return read_study_reference(file);
+}
+
+std::string citation_text(const StudyReference& study) {
+  const auto& c = study.citation;
+  return c.authors + ", \"" + c.title + "\", " + c.venue + (c.code.empty() ? "" : ", " + c.code) +
+         "; " + c.source + ". Data file: " + study.file + ".";
+}
+
+// Our cell of a sweep backbone and study task: its metric, "not run" or its status.
+std::string our_cell_text(const OurResults& ours, const std::string& backbone,
+                          const std::string& task, std::int64_t n) {
+  for (const auto& cell : ours.cells)
+    if (cell.backbone == backbone && cell.study_task == task && cell.num_instances == n) {
+      if (cell.metric)
+        return format_fixed(*cell.metric, 3) +
+               (cell.status == "complete" ? "" : " (" + cell.status + ")");
+      return cell.status == "pending" ? "not run" : "no evaluation (" + cell.status + ")";
+    }
+  return "not in sweep";
+}
+
+Section study_table_section(const StudyReference& study, const OurResults& ours) {
+  Section section{"Beside the study's Table 1", {}};
+  section.blocks.push_back(Paragraph{
+      {"Each backbone of this sweep next to the study backbone its plugin implements, cell by "
+       "cell (our best_eval, three decimals; \"not run\": the run has not started; \"not in "
+       "sweep\": the sweep has no such N). Study: " +
+       citation_text(study)}});
+  Table table;
+  table.header = {"task", "N"};
+  std::vector<const OurBackbone*> shown;
+  for (const auto& backbone : ours.backbones) {
+    if (backbone.study_backbone.empty()) continue;
+    shown.push_back(&backbone);
+    const StudyBackbone* theirs = study.backbone(backbone.study_backbone);
+    table.header.push_back(backbone.name + " (ours)");
+    table.header.push_back(theirs->label + " (study)");
+  }
+  table.first_numeric_column = 1;
+  for (const auto& task : study.tasks) {
+    std::vector<std::int64_t> ns = study.num_instances(task.key);
+    for (const auto& cell : ours.cells)
+      if (cell.study_task == task.key &&
+          std::find(ns.begin(), ns.end(), cell.num_instances) == ns.end())
+        ns.push_back(cell.num_instances);
+    std::sort(ns.begin(), ns.end());
+    for (const auto n : ns) {
+      std::vector<Text> row = {task.label, std::to_string(n)};
+      for (const OurBackbone* backbone : shown) {
+        row.emplace_back(our_cell_text(ours, backbone->name, task.key, n));
+        row.emplace_back(format_optional(study.cell(task.key, backbone->study_backbone, n), 4));
+      }
+      table.rows.push_back(std::move(row));
+    }
+  }
+  if (shown.empty())
+    section.blocks.push_back(Paragraph{{"No backbone of this sweep uses a plugin the study ran."}});
+  else
+    section.blocks.push_back(std::move(table));
+  return section;
+}
+
+Section study_claims_section(const std::vector<ClaimResult>& results) {
+  Section section{"The study's claims", {}};
+  section.blocks.push_back(Paragraph{
+      {"Each claim of the study checked on this sweep's runs, once per backbone of the sweep "
+       "that stands for the claim's backbone. A relative drop is metric / N = 1 baseline - 1, "
+       "and a metric exactly at the bar counts as within it. \"holds where measured\": no "
+       "measured part contradicts the claim but some part was not measured (an N the sweep did "
+       "not run). The claims and their parameters are read from the study's data file."}});
+  Table table;
+  table.header = {"claim", "statement", "backbone", "verdict", "evidence"};
+  table.first_numeric_column = table.header.size();
+  for (const auto& result : results) {
+    std::string evidence;
+    for (const auto& check : result.checks) {
+      evidence += (evidence.empty() ? "" : " | ");
+      if (check.subject != result.subject) evidence += check.subject + ": ";
+      evidence += check.evidence + " [" + verdict_text(check.verdict) +
+                  (check.decides ? "" : ", not deciding") + "]";
+    }
+    table.rows.push_back({std::to_string(result.claim->id), result.claim->statement,
+                          result.subject, verdict_text(result.verdict), evidence});
+  }
+  section.blocks.push_back(std::move(table));
+  return section;
+}
+
+rapidjson::Value study_json(const StudyReference& study, const OurResults& ours,
+                            const std::vector<ClaimResult>& results, JsonAllocator& a) {
+  rapidjson::Value object(rapidjson::kObjectType);
+  add_member(object, "file", json_text(study.file, a), a);
+  add_member(object, "title", json_text(study.citation.title, a), a);
+  add_member(object, "authors", json_text(study.citation.authors, a), a);
+  rapidjson::Value cells(rapidjson::kArrayType);
+  for (const auto& cell : ours.cells) {
+    std::string study_backbone;
+    for (const auto& backbone : ours.backbones)
+      if (backbone.name == cell.backbone) study_backbone = backbone.study_backbone;
+    if (cell.study_task.empty() || study_backbone.empty()) continue;
+    rapidjson::Value item(rapidjson::kObjectType);
+    add_member(item, "task", json_text(cell.study_task, a), a);
+    add_member(item, "backbone", json_text(cell.backbone, a), a);
+    add_member(item, "study_backbone", json_text(study_backbone, a), a);
+    item.AddMember("num_instances", static_cast<int64_t>(cell.num_instances), a);
+    add_member(item, "ours", json_number_or_null(cell.metric), a);
+    add_member(item, "study", json_number_or_null(study.cell(cell.study_task, study_backbone,
+                                                             cell.num_instances)), a);
+    cells.PushBack(item, a);
+  }
+  add_member(object, "cells", std::move(cells), a);
+  const auto check_json = [&](rapidjson::Value& part, const CheckResult& check) {
+    add_member(part, "subject", json_text(check.subject, a), a);
+    add_member(part, "verdict", json_text(verdict_text(check.verdict), a), a);
+    add_member(part, "evidence", json_text(check.evidence, a), a);
+    part.AddMember("decides", check.decides, a);
+  };
+  const auto claim_json = [&](rapidjson::Value& item, const ClaimResult& result) {
+    item.AddMember("id", static_cast<int64_t>(result.claim->id), a);
+    add_member(item, "statement", json_text(result.claim->statement, a), a);
+    add_member(item, "subject", json_text(result.subject, a), a);
+    add_member(item, "verdict", json_text(verdict_text(result.verdict), a), a);
+    add_member(item, "checks", json_object_array(result.checks, a, check_json), a);
+  };
+  add_member(object, "claims", json_object_array(results, a, claim_json), a);
+  return object;
+}
+
 Section runs_section(const SweepRecords& records) {
   Table table;
   table.header = {"run", "role", "task", "backbone", "N", "status", "report"};
@@ -451,6 +591,7 @@ SweepReport build_sweep_report(const SweepRecords& records, const SweepReportOpt
   SweepReport report;
   report.json = sweep_report_json(records, tables, curve_n, generated_at);
   report.document = report_document("Sweep report: " + records.sweep.name, generated_at);
+  const auto study = study_of(options);
   report.document.sections = {summary_section(records, tables),
                               table1_section(tables),
                               figure2_section(tables),
@@ -460,6 +601,16 @@ SweepReport build_sweep_report(const SweepRecords& records, const SweepReportOpt
                               figure4_section(tables),
                               critical_section(tables),
                               runs_section(records)};
+  if (study) {
+    const OurResults ours = our_results(records, tables, *study);
+    const auto claims = check_claims(*study, ours);
+    // After Table 1 and Figure 2, before the headline: what the study found beside ours.
+    auto at = report.document.sections.begin() + 3;
+    at = report.document.sections.insert(at, study_table_section(*study, ours)) + 1;
+    report.document.sections.insert(at, study_claims_section(claims));
+    auto& a = report.json.GetAllocator();
+    add_member(report.json, "study", study_json(*study, ours, claims, a), a);
+  }
   return report;
 }
 

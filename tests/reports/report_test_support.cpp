@@ -147,7 +147,7 @@ std::string config_json(const RunSpec& spec) {
       spec.extra_config_sections.empty() ? "" : "  " + spec.extra_config_sections + ",\n";
   return "{\n" + extra + "  \"run\": {" + run_section + R"(},
   "model": {"num_instances": 2, "max_seq_length": 24},
-  "backbone": {"plugin": "roberta", "preset": "roberta-tiny"},
+  "backbone": {"plugin": ")" + spec.backbone_plugin + R"(", "preset": "roberta-tiny"},
   "multiplexer": {"plugin": "gaussian_hadamard", "norm": 20},
   "train": {"steps": )" +
          std::to_string(spec.steps) + R"(, "learning_rate": )" + format_number(spec.learning_rate) +

@@ -52,6 +52,7 @@ struct RunSpec {
   // Spliced into config.json's top level, e.g. R"("task": {"plugin": "retrieval"})".
   std::string extra_config_sections;
   double learning_rate = 0.001;  // config.json's train.learning_rate
+  std::string backbone_plugin = "roberta";  // config.json's backbone.plugin
   // metrics.jsonl's step lines: steps 1 to this; the task loss of step s is 0.7 - 0.0005 s.
   std::int64_t step_lines = 2;
   std::vector<MeanLine> means;

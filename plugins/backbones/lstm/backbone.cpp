@@ -58,6 +58,11 @@ torch::Tensor LstmBackbone::encode(const torch::Tensor& mixed, const torch::Tens
   if (mixed.dim() != 3 || mixed.size(2) != config_.embedding_size)
     throw Error("lstm: encode expects (groups, length, " + std::to_string(config_.embedding_size) +
                 ") input, got " + shape_text(mixed));
+  // The reference's (groups, length, d) tensor read as (time, batch, d): swapping the two
+  // leading axes for our batch-first LSTM gives exactly its recurrence. Pads cannot be packed
+  // away along the groups, and the reference passes no mask, so none is applied.
+  if (config_.time_major_reference)
+    return std::get<0>(lstm_->forward(mixed.transpose(0, 1))).transpose(0, 1).contiguous();
   if (!config_.attention_mask || !mask.defined()) return std::get<0>(lstm_->forward(mixed));
 
   const auto groups = mixed.size(0);

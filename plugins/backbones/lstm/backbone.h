@@ -23,6 +23,7 @@ class LstmBackbone : public Backbone {
   torch::Tensor embed(const torch::Tensor& input_ids) override;
   // (B, L', E) mixture -> (B, L', 2h). With masking on, the right-padded pads are packed away
   // and come back as zeros; with it off the LSTM runs over every position (the reference).
+  // time_major_reference runs the recurrence across the B groups instead (see config.h).
   torch::Tensor encode(const torch::Tensor& mixed, const torch::Tensor& mask) override;
   // Embedding look-ups only: no counted FLOPs.
   FlopCount embed_flops(const FlopShape&) const override { return 0.0; }

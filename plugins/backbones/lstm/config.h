@@ -13,6 +13,9 @@ struct LstmConfig {
   std::int64_t num_layers = 12;
   std::int64_t hidden_size = 384;     // per direction
   double dropout = 0.1;               // on embeddings and between LSTM layers
+  // The "Beyond DataMUX" fork's NER LSTM (models/multiplexLSTM.py, line 311) omits
+  // batch_first=True: its recurrence runs along the groups of the batch, at each position.
+  bool time_major_reference = false;
   // From the model context, not from options.
   std::int64_t vocab_size = 0;
   std::int64_t pad_id = 0;

@@ -16,7 +16,11 @@ void declare_options(OptionSchema& schema) {
       .add_int("num_layers", 12, "number of bidirectional LSTM layers", 1, 256)
       .add_int("hidden_size", 384, "LSTM state width per direction (the output is twice this)",
                1)
-      .add_float("dropout", 0.1, "dropout on embeddings and between LSTM layers", 0.0, 1.0);
+      .add_float("dropout", 0.1, "dropout on embeddings and between LSTM layers", 0.0, 1.0)
+      .add_bool("time_major_reference", false,
+                "reproduce the reference NER LSTM's missing batch_first: the recurrence runs "
+                "across the groups of the batch at each position instead of along each "
+                "sequence, over pads too (no packing)");
 }
 
 std::vector<Preset> presets() {
@@ -40,6 +44,7 @@ LstmConfig make_config(const Options& options, const ModelContext& ctx) {
   config.num_layers = options.get_int("num_layers");
   config.hidden_size = options.get_int("hidden_size");
   config.dropout = options.get_float("dropout");
+  config.time_major_reference = options.get_bool("time_major_reference");
   config.vocab_size = ctx.vocab_size;
   config.pad_id = ctx.tokens.pad;
   config.attention_mask = ctx.attention_mask;

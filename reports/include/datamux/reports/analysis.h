@@ -16,8 +16,10 @@ inline constexpr double kHeadlineAllowedRelativeDrop = 0.10;
 // than this fraction below the first window's.
 inline constexpr double kTaskLossFallFraction = 0.05;
 
-// Whether `metric` stays within kHeadlineAllowedRelativeDrop of `baseline` (metric >=
-// 0.9 x baseline). A 1e-9 slack makes a metric that is exactly 90% count despite rounding.
+// Whether `metric` stays within `max_drop` of `baseline` (metric >= (1 - max_drop) x
+// baseline). A 1e-9 slack makes a metric that is exactly at the bar count despite rounding.
+bool within_relative_drop(double metric, double baseline, double max_drop);
+// within_relative_drop with kHeadlineAllowedRelativeDrop (metric >= 0.9 x baseline).
 bool within_headline_drop(double metric, double baseline);
 
 // instances_per_s at N over the same backbone's and task's at N = 1.

@@ -21,6 +21,9 @@ inline constexpr int kSweepReportSchemaVersion = 1;
 struct SweepReportOptions {
   // The N whose loss curves Figure 3 shows; default: analysis.h's default_loss_curve_n.
   std::optional<std::int64_t> loss_curve_n;
+  // The study the report compares with and whose claims it checks (study_reference.h);
+  // default: default_study_reference_file(), and no such sections when that is not installed.
+  std::optional<std::filesystem::path> study_file;
 };
 
 struct SweepReport {
@@ -28,7 +31,8 @@ struct SweepReport {
   Document document;
 };
 
-// An N for Figure 3 that the sweep has no runs for is a one-line datamux::Error.
+// An N for Figure 3 that the sweep has no runs for, a study_file that is missing and a study
+// file that does not validate are one-line datamux::Errors.
 SweepReport build_sweep_report(const SweepRecords& records, const SweepReportOptions& options,
                                const std::string& generated_at);
 
