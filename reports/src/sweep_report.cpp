@@ -529,9 +529,9 @@ Section study_claims_section(const std::vector<ClaimResult>& results) {
 rapidjson::Value study_json(const StudyReference& study, const OurResults& ours,
                             const std::vector<ClaimResult>& results, JsonAllocator& a) {
   rapidjson::Value object(rapidjson::kObjectType);
-  add_member(object, "file", json_text(study.file, a), a);
-  add_member(object, "title", json_text(study.citation.title, a), a);
-  add_member(object, "authors", json_text(study.citation.authors, a), a);
+  add_member(object, "file", json_string(study.file, a), a);
+  add_member(object, "title", json_string(study.citation.title, a), a);
+  add_member(object, "authors", json_string(study.citation.authors, a), a);
   rapidjson::Value cells(rapidjson::kArrayType);
   for (const auto& cell : ours.cells) {
     std::string study_backbone;
@@ -539,9 +539,9 @@ rapidjson::Value study_json(const StudyReference& study, const OurResults& ours,
       if (backbone.name == cell.backbone) study_backbone = backbone.study_backbone;
     if (cell.study_task.empty() || study_backbone.empty()) continue;
     rapidjson::Value item(rapidjson::kObjectType);
-    add_member(item, "task", json_text(cell.study_task, a), a);
-    add_member(item, "backbone", json_text(cell.backbone, a), a);
-    add_member(item, "study_backbone", json_text(study_backbone, a), a);
+    add_member(item, "task", json_string(cell.study_task, a), a);
+    add_member(item, "backbone", json_string(cell.backbone, a), a);
+    add_member(item, "study_backbone", json_string(study_backbone, a), a);
     item.AddMember("num_instances", static_cast<int64_t>(cell.num_instances), a);
     add_member(item, "ours", json_number_or_null(cell.metric), a);
     add_member(item, "study", json_number_or_null(study.cell(cell.study_task, study_backbone,
@@ -550,16 +550,16 @@ rapidjson::Value study_json(const StudyReference& study, const OurResults& ours,
   }
   add_member(object, "cells", std::move(cells), a);
   const auto check_json = [&](rapidjson::Value& part, const CheckResult& check) {
-    add_member(part, "subject", json_text(check.subject, a), a);
-    add_member(part, "verdict", json_text(verdict_text(check.verdict), a), a);
-    add_member(part, "evidence", json_text(check.evidence, a), a);
+    add_member(part, "subject", json_string(check.subject, a), a);
+    add_member(part, "verdict", json_string(verdict_text(check.verdict), a), a);
+    add_member(part, "evidence", json_string(check.evidence, a), a);
     part.AddMember("decides", check.decides, a);
   };
   const auto claim_json = [&](rapidjson::Value& item, const ClaimResult& result) {
     item.AddMember("id", static_cast<int64_t>(result.claim->id), a);
-    add_member(item, "statement", json_text(result.claim->statement, a), a);
-    add_member(item, "subject", json_text(result.subject, a), a);
-    add_member(item, "verdict", json_text(verdict_text(result.verdict), a), a);
+    add_member(item, "statement", json_string(result.claim->statement, a), a);
+    add_member(item, "subject", json_string(result.subject, a), a);
+    add_member(item, "verdict", json_string(verdict_text(result.verdict), a), a);
     add_member(item, "checks", json_object_array(result.checks, a, check_json), a);
   };
   add_member(object, "claims", json_object_array(results, a, claim_json), a);

@@ -295,7 +295,7 @@ TEST_F(Installed, EmbedExampleEqualsEvalPredictions) {
                "eval_file": ")" + c.eval + R"(", "vocab_size": 400},
       "backbone": {"plugin": "roberta", "preset": "tiny"},
       "multiplexer": {"plugin": "gaussian_hadamard"}, "demultiplexer": {"plugin": "index"},
-      "task": {"plugin": ")" + c.task + R"("},
+      "task": {"plugin": ")" + c.task + R"("}, "auxiliary": {"plugin": "retrieval"},
       "train": {"steps": 150, "batch_size": 4, "learning_rate": 0.002, "throughput_repeats": 1}})");
     const auto run = work_ / "runs" / c.name;
     const Shell trained = datamux("train --config " + quoted(config) + " --out " + quoted(run));
